@@ -1,0 +1,204 @@
+//! The directory: structures (partners, in data·inclusion words), the place where a service is
+//! given, and services with their hours and closures.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::geo::{GeoPoint, InseeCode, Postcode};
+use crate::hours::OpeningHours;
+use crate::ids::{ServiceId, StructureId};
+use crate::text::Name;
+
+/// Where a service is given (lieu d'accueil): an address, its commune and coordinates.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub address: Option<String>,
+    pub address_complement: Option<String>,
+    pub postcode: Option<Postcode>,
+    /// Commune name as the producer wrote it.
+    pub commune: Option<String>,
+    pub insee: Option<InseeCode>,
+    pub point: Option<GeoPoint>,
+}
+
+/// A structure (partenaire): the organisation that offers services.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Structure {
+    pub id: StructureId,
+    /// data·inclusion producer (`dora`, `relais-demo`, a partner's own name…).
+    pub source: String,
+    /// The producer's own id.
+    pub source_id: String,
+    pub name: Name,
+    pub siret: Option<String>,
+    pub description: Option<String>,
+    pub location: Location,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub source_link: Option<String>,
+    /// Link to the place's accessibility sheet (acceslibre), as data·inclusion carries it.
+    pub accessibility_link: Option<String>,
+    /// Opening hours of the structure as given (OSM syntax or free text).
+    pub hours_text: Option<String>,
+    /// data·inclusion `reseaux_porteurs` slugs.
+    pub networks: Vec<String>,
+    /// `date_maj`: last change at the producer.
+    pub updated_on: NaiveDate,
+}
+
+/// How the hours of a service are known.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum ServiceHours {
+    /// Nothing said: status `unknown`.
+    None,
+    /// A valid OpenStreetMap `opening_hours` expression.
+    Osm(OpeningHours),
+    /// Free text that is not a valid expression: kept as written, status `unknown`, never guessed.
+    Text(String),
+}
+
+impl ServiceHours {
+    /// Classifies what a producer sent: a valid expression, or text kept as is.
+    pub fn from_source(raw: Option<&str>) -> Self {
+        match raw.map(str::trim) {
+            None | Some("") => Self::None,
+            Some(s) => match OpeningHours::parse(s) {
+                Ok(oh) => Self::Osm(oh),
+                Err(_) => Self::Text(s.to_owned()),
+            },
+        }
+    }
+
+    /// The text to export (`horaires_accueil`).
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::None => None,
+            Self::Osm(oh) => Some(oh.as_str()),
+            Self::Text(t) => Some(t),
+        }
+    }
+
+    /// The expression, if the hours are machine-readable.
+    pub fn expression(&self) -> Option<&OpeningHours> {
+        match self {
+            Self::Osm(oh) => Some(oh),
+            _ => None,
+        }
+    }
+}
+
+/// A dated closure layered on top of the hours: closed every day from `from` to `to` inclusive
+/// (civil dates, Europe/Paris), with a reason shown to people (« Fermeture de fin d'année »).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+/// Why a closure was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClosureError {
+    #[error("la fin ({to}) précède le début ({from})")]
+    EndsBeforeStart { from: NaiveDate, to: NaiveDate },
+    #[error("le motif ne doit pas être vide")]
+    EmptyReason,
+    #[error("une fermeture dure au plus 366 jours")]
+    TooLong,
+}
+
+impl Closure {
+    /// Checks a closure: ordered dates, a reason, at most a year.
+    pub fn new(from: NaiveDate, to: NaiveDate, reason: &str) -> Result<Self, ClosureError> {
+        if to < from {
+            return Err(ClosureError::EndsBeforeStart { from, to });
+        }
+        if (to - from).num_days() > 366 {
+            return Err(ClosureError::TooLong);
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ClosureError::EmptyReason);
+        }
+        Ok(Self { from, to, reason: reason.to_owned() })
+    }
+
+    /// Whether the closure covers `date`.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
+/// A service (service, permanence) offered by a structure at a place.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: ServiceId,
+    pub structure_id: StructureId,
+    pub source: String,
+    pub source_id: String,
+    pub name: Name,
+    pub description: String,
+    /// data·inclusion `type`.
+    pub kind: Option<String>,
+    /// v1 theme slugs.
+    pub themes: Vec<String>,
+    /// v1 `publics` slugs.
+    pub publics: Vec<String>,
+    pub publics_details: Option<String>,
+    /// v1 `frais`: `gratuit` or `payant`.
+    pub fee: Option<String>,
+    pub fee_details: Option<String>,
+    /// v1 `modes_accueil`.
+    pub reception_modes: Vec<String>,
+    /// v1 `modes_mobilisation`.
+    pub mobilisation_modes: Vec<String>,
+    /// v1 `mobilisable_par`.
+    pub mobilisable_by: Vec<String>,
+    pub mobilisation_details: Option<String>,
+    pub mobilisation_link: Option<String>,
+    pub access_conditions: Option<String>,
+    pub location: Location,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub contact_name: Option<String>,
+    pub hours: ServiceHours,
+    pub closures: Vec<Closure>,
+    /// Languages spoken at the service (BCP 47 primary tags: `fr`, `en`, `ar`…). Relais field.
+    pub languages: Vec<String>,
+    /// Wheelchair-accessible, when known. Relais field.
+    pub wheelchair_accessible: Option<bool>,
+    /// data·inclusion `zone_eligibilite`: INSEE codes, département codes, EPCI SIREN, `france`.
+    pub eligibility_zone: Vec<String>,
+    pub source_link: Option<String>,
+    /// `date_maj`: last change at the producer.
+    pub updated_on: NaiveDate,
+    /// When a partner last confirmed the information (Relais field).
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+impl Service {
+    /// Free of charge, as far as the data says.
+    pub fn is_free(&self) -> bool {
+        self.fee.as_deref() == Some("gratuit")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn closures_are_checked() {
+        let c = Closure::new(d(2026, 12, 24), d(2027, 1, 2), " Fermeture de fin d'année ").expect("ok");
+        assert_eq!(c.reason, "Fermeture de fin d'année");
+        assert!(c.covers(d(2026, 12, 31)) && c.covers(d(2027, 1, 2)) && !c.covers(d(2027, 1, 3)));
+        assert!(Closure::new(d(2027, 1, 2), d(2026, 12, 24), "x").is_err());
+        assert_eq!(Closure::new(d(2026, 1, 1), d(2026, 1, 1), " "), Err(ClosureError::EmptyReason));
+    }
+}

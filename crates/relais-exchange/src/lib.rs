@@ -1,0 +1,1 @@
+//! data·inclusion exchange (being written).
