@@ -999,6 +999,13 @@ mod tests {
         );
     }
 
+    #[test]
+    fn timetables_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync + Clone>() {}
+        shareable::<Timetable>();
+        shareable::<OpeningHours>();
+    }
+
     const SAMPLES: &[&str] = &[
         "24/7",
         "off",
@@ -1034,6 +1041,29 @@ mod tests {
     /// Instants from 2025 to 2028, to the second.
     fn instant() -> impl Strategy<Value = DateTime<Utc>> {
         (1_735_689_600i64..1_830_297_600).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
+    }
+
+    /// Cost of what the search index does at start-up: 8 days of intervals per service.
+    /// Run with `cargo test --release -p relais-domain -- --ignored --nocapture intervals_cost`.
+    #[test]
+    #[ignore = "measurement, not a check"]
+    fn intervals_cost() {
+        let tables: Vec<Timetable> = (0..50_000)
+            .map(|i| {
+                let hours = oh(SAMPLES[i % SAMPLES.len()]);
+                Timetable::new(Some(hours), HolidayZone::Metropole, Vec::new())
+            })
+            .collect();
+        let from = paris(2026, 3, 25, 0, 0);
+        let to = from + TimeDelta::days(8);
+        let started = std::time::Instant::now();
+        let spans: usize = tables.iter().map(|t| t.intervals(from, to).len()).sum();
+        let elapsed = started.elapsed();
+        eprintln!(
+            "{} services × 8 days: {elapsed:?}, {:.2} µs per service-week, {spans} spans",
+            tables.len(),
+            elapsed.as_secs_f64() * 1e6 / tables.len() as f64
+        );
     }
 
     proptest! {
