@@ -535,26 +535,34 @@ impl Timetable {
     /// The status at `at` and the next instant it changes (see [`Timetable::next_change`]), in
     /// one pass.
     pub fn status_and_next_change(&self, at: DateTime<Utc>) -> (Status, Option<DateTime<Utc>>) {
+        let today = local_date(at);
+        // Shortcut for constant hours (`24/7`, `off`, a bare comment): the crate skips unchanging
+        // days itself, where the walk below would evaluate a year of days one by one.
+        if let [engine] = &*self.engines
+            && !self.closures.iter().any(|c| c.to >= today)
+        {
+            let horizon = today.checked_add_days(Days::new(NEXT_CHANGE_HORIZON_DAYS + 1));
+            let next = engine.next_change(at.with_timezone(&Paris).naive_local());
+            if next.is_none() || horizon.is_some_and(|h| next.is_some_and(|n| n.date() > h)) {
+                return (self.status_at(at), None);
+            }
+        }
         let mut current = None;
         let mut change = None;
-        self.walk(
-            local_date(at),
-            NEXT_CHANGE_HORIZON_DAYS + 1,
-            |start, end, span| {
-                if end <= at {
-                    return ControlFlow::Continue(());
+        self.walk(today, NEXT_CHANGE_HORIZON_DAYS + 1, |start, end, span| {
+            if end <= at {
+                return ControlFlow::Continue(());
+            }
+            match current {
+                None => current = Some(span.status),
+                Some(status) if status != span.status => {
+                    change = Some(start);
+                    return ControlFlow::Break(());
                 }
-                match current {
-                    None => current = Some(span.status),
-                    Some(status) if status != span.status => {
-                        change = Some(start);
-                        return ControlFlow::Break(());
-                    }
-                    Some(_) => {}
-                }
-                ControlFlow::Continue(())
-            },
-        );
+                Some(_) => {}
+            }
+            ControlFlow::Continue(())
+        });
         (current.unwrap_or(Status::Unknown), change)
     }
 
