@@ -503,6 +503,8 @@ pub const V0_LABELS: &[(&str, &str)] = &[
     ("conseiller-numerique", "conseillers-numeriques"),
     ("maisons-de-lemploi", "maisons-de-l-emploi"),
     ("france-services", "france-service"),
+    // Chambres de commerce et d'industrie are the v1 « chambres consulaires ».
+    ("cci", "chambres-consulaires"),
 ];
 
 /// Régions (COG) → their départements, to turn a v0 `zone_diffusion_type = region` into the v1
@@ -603,6 +605,9 @@ mod tests {
             for t in *to {
                 assert!(publics().contains(t), "{from} → {t}");
             }
+        }
+        for (from, to) in V0_LABELS {
+            assert_eq!(map_v0_label(from).as_deref(), Some(*to));
         }
         for (_, to) in V0_TYPES {
             if let Some(t) = to {

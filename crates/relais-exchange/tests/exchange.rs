@@ -78,6 +78,18 @@ fn the_real_dora_sample_imports_without_errors() {
     for (k, n) in &kinds {
         println!("{n:4}  {k}");
     }
+    let mut values: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &parsed.notes {
+        if n.message.starts_with("profil")
+            || n.message.starts_with("label")
+            || n.message.starts_with("types")
+        {
+            *values.entry(n.message.as_str()).or_default() += 1;
+        }
+    }
+    for (k, n) in &values {
+        println!("{n:4}  {k}");
+    }
     assert_eq!(
         parsed
             .notes
@@ -440,7 +452,7 @@ mod roundtrip {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
         /// Any demo dataset, with any free texts in place of the names and descriptions, comes back equal.
         #[test]
         fn export_then_import_is_identity(seed in any::<u64>(), n in 1usize..40, name in "[^\\p{C}]{3,60}", text in "\\PC{1,200}", hours in "\\PC{0,40}") {
@@ -456,4 +468,32 @@ mod roundtrip {
             prop_assert_eq!(sorted(&parsed.services, |s| s.id), sorted(&services, |s| s.id));
         }
     }
+}
+
+/// Generation speed, printed, never asserted (run: `cargo test --release -- --ignored --nocapture`).
+#[test]
+#[ignore = "measurement, run by hand in release"]
+fn demo_generation_speed() {
+    let start = std::time::Instant::now();
+    let (structures, services) = demo_dataset_on(50_000, 1, today(), &mut |_| {});
+    println!(
+        "{} services, {} structures in {:?}",
+        services.len(),
+        structures.len(),
+        start.elapsed()
+    );
+    let start = std::time::Instant::now();
+    let bytes = export_document(&structures, &services);
+    println!(
+        "export: {} MB in {:?}",
+        bytes.len() / 1_000_000,
+        start.elapsed()
+    );
+    let start = std::time::Instant::now();
+    let parsed = parse_document_on("big.json", &bytes, today()).expect("imports");
+    println!(
+        "import of {} services in {:?}",
+        parsed.services.len(),
+        start.elapsed()
+    );
 }
