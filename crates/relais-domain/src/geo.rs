@@ -42,7 +42,11 @@ impl InseeCode {
             && b[0].is_ascii_digit()
             && (b[1].is_ascii_digit() || (b[0] == b'2' && (b[1] == b'A' || b[1] == b'B')))
             && b[2..].iter().all(u8::is_ascii_digit);
-        if ok { Ok(Self(t)) } else { Err(GeoError::InvalidInsee(s.to_owned())) }
+        if ok {
+            Ok(Self(t))
+        } else {
+            Err(GeoError::InvalidInsee(s.to_owned()))
+        }
     }
 
     /// The code as a string.
@@ -52,7 +56,11 @@ impl InseeCode {
 
     /// The département: the first two characters (97x/98x overseas use three).
     pub fn departement(&self) -> &str {
-        if self.0.starts_with("97") || self.0.starts_with("98") { &self.0[..3] } else { &self.0[..2] }
+        if self.0.starts_with("97") || self.0.starts_with("98") {
+            &self.0[..3]
+        } else {
+            &self.0[..2]
+        }
     }
 }
 
@@ -162,7 +170,9 @@ impl GeoPoint {
 /// line lengthened by 30 % for streets, walked at 4.5 km/h. An estimate for ordering and for
 /// "within a quarter of an hour", not an itinerary.
 pub fn walk_minutes(distance_m: f64) -> u32 {
-    (distance_m * WALK_DETOUR / WALK_METRES_PER_MINUTE).ceil().max(0.0) as u32
+    (distance_m * WALK_DETOUR / WALK_METRES_PER_MINUTE)
+        .ceil()
+        .max(0.0) as u32
 }
 
 /// Whether a row is a commune or one of the 20 arrondissements of Paris.
@@ -277,7 +287,11 @@ impl Geography {
         for (i, c) in g.communes.iter().enumerate() {
             if c.kind == CommuneKind::ArrondissementMunicipal {
                 let n: u32 = c.insee.0[3..].parse().unwrap_or(0);
-                for alias in [format!("paris {n}"), format!("paris {n}e"), format!("paris {n}eme")] {
+                for alias in [
+                    format!("paris {n}"),
+                    format!("paris {n}e"),
+                    format!("paris {n}eme"),
+                ] {
                     g.by_folded_name.insert(name_key(&alias), i);
                 }
                 if n == 1 {
@@ -295,7 +309,9 @@ impl Geography {
 
     /// The communes that are MGP members today (130), without arrondissements.
     pub fn current_communes(&self) -> impl Iterator<Item = &Commune> {
-        self.communes.iter().filter(|c| c.current && c.kind == CommuneKind::Commune)
+        self.communes
+            .iter()
+            .filter(|c| c.current && c.kind == CommuneKind::Commune)
     }
 
     /// A commune or arrondissement by INSEE code; a former commune resolves to the one it merged
@@ -311,16 +327,23 @@ impl Geography {
     /// A current commune or arrondissement by name, ignoring case, accents, hyphens and a
     /// leading article difference ("Saint-Ouen-sur-Seine", "saint ouen sur seine").
     pub fn by_name(&self, name: &str) -> Option<&Commune> {
-        self.by_folded_name.get(&name_key(name)).map(|&i| &self.communes[i])
+        self.by_folded_name
+            .get(&name_key(name))
+            .map(|&i| &self.communes[i])
     }
 
     /// The current communes (arrondissements for Paris) a postcode serves; possibly several.
     pub fn by_postcode(&self, postcode: &Postcode) -> Vec<&Commune> {
-        let Some(ids) = self.by_postcode.get(postcode.as_str()) else { return Vec::new() };
+        let Some(ids) = self.by_postcode.get(postcode.as_str()) else {
+            return Vec::new();
+        };
         let all: Vec<&Commune> = ids.iter().map(|&i| &self.communes[i]).collect();
         // Paris as a whole lists every Paris postcode; its arrondissements are the precise answer.
-        let arr: Vec<&Commune> =
-            all.iter().copied().filter(|c| c.kind == CommuneKind::ArrondissementMunicipal).collect();
+        let arr: Vec<&Commune> = all
+            .iter()
+            .copied()
+            .filter(|c| c.kind == CommuneKind::ArrondissementMunicipal)
+            .collect();
         if arr.is_empty() { all } else { arr }
     }
 
@@ -329,10 +352,11 @@ impl Geography {
     pub fn resolve(&self, input: &str) -> Vec<&Commune> {
         let t = input.trim();
         if t.len() == 5 && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            if let Ok(code) = InseeCode::parse(t) {
-                if let Some(c) = self.by_insee(&code) {
-                    return vec![c];
-                }
+            if let Some(c) = InseeCode::parse(t)
+                .ok()
+                .and_then(|code| self.by_insee(&code))
+            {
+                return vec![c];
             }
             if let Ok(pc) = Postcode::parse(t) {
                 return self.by_postcode(&pc);
@@ -389,11 +413,19 @@ mod tests {
     #[test]
     fn postcodes_spanning_communes_and_paris_arrondissements() {
         let g = geography();
-        assert_eq!(g.by_postcode(&Postcode::parse("94440").expect("ok")).len(), 3);
+        assert_eq!(
+            g.by_postcode(&Postcode::parse("94440").expect("ok")).len(),
+            3
+        );
         let p16 = g.by_postcode(&Postcode::parse("75116").expect("ok"));
         assert_eq!(p16.len(), 1);
         assert_eq!(p16[0].insee.as_str(), "75116");
-        assert_eq!(g.by_postcode(&Postcode::parse("75016").expect("ok"))[0].insee.as_str(), "75116");
+        assert_eq!(
+            g.by_postcode(&Postcode::parse("75016").expect("ok"))[0]
+                .insee
+                .as_str(),
+            "75116"
+        );
         let p18 = g.resolve("75018");
         assert_eq!(p18[0].insee.as_str(), "75118");
     }

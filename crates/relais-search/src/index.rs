@@ -1,0 +1,596 @@
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+
+use relais_domain::calendar::HolidayZone;
+use relais_domain::geo::{GeoPoint, walk_minutes};
+use relais_domain::hours::{Status, Timetable};
+use relais_domain::referentials::{theme_label, theme_parent};
+use relais_domain::{Service, ServiceId, Structure, StructureId};
+
+use crate::text::Analyzer;
+
+/// Days of precomputed status changes (today and the next 7 days).
+pub const WINDOW_DAYS: i64 = 8;
+
+/// Weights of the fields a term can match in; a document scores the best field per term.
+const W_NAME: f32 = 3.0;
+const W_THEME: f32 = 2.0;
+const W_STRUCTURE: f32 = 1.5;
+const W_DESCRIPTION: f32 = 1.0;
+
+/// Side of a geographic grid cell, in degrees of latitude (≈ 1.1 km); longitude cells are
+/// widened by 1/cos(latitude of Paris) so that cells are roughly square around the MGP.
+const CELL_DEG: f64 = 0.01;
+const LON_FACTOR: f64 = 1.0 / 0.6577; // 1 / cos(48.86°)
+
+/// Where to search: a centre and a radius.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GeoFilter {
+    pub centre: GeoPoint,
+    pub radius_m: f64,
+}
+
+/// A search, already parsed and checked by the caller.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    /// Free text (French analysis).
+    pub text: Option<String>,
+    pub geo: Option<GeoFilter>,
+    /// Theme slugs; a parent matches its children; several themes are alternatives.
+    pub themes: Vec<String>,
+    /// A public slug; services for `tous-publics` match every public.
+    pub public: Option<String>,
+    /// A language tag (`ar`); a service with no language listed is taken to speak French.
+    pub language: Option<String>,
+    pub free_only: bool,
+    /// A reception mode slug (`en-presentiel`, `a-distance`).
+    pub reception_mode: Option<String>,
+    pub wheelchair_only: bool,
+    /// Only services whose status is `open` at this instant.
+    pub open_at: Option<DateTime<Utc>>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Why a query cannot be answered.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QueryError {
+    #[error("limit doit être entre 1 et {max}")]
+    Limit { max: usize },
+}
+
+/// One result.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub service: Arc<Service>,
+    pub structure_name: Arc<str>,
+    pub distance_m: Option<f64>,
+    pub walk_minutes: Option<u32>,
+    pub status: Status,
+    pub next_change: Option<DateTime<Utc>>,
+    pub score: f32,
+}
+
+/// A page of results and how many matched in all.
+#[derive(Clone, Debug)]
+pub struct SearchResult {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// Figures for `/metrics` and `/readyz`.
+#[derive(Clone, Copy, Debug)]
+pub struct IndexStats {
+    pub services: usize,
+    pub terms: usize,
+    pub built_at: DateTime<Utc>,
+    pub window_start: DateTime<Utc>,
+}
+
+type DocId = u32;
+
+#[derive(Debug)]
+struct Doc {
+    service: Arc<Service>,
+    structure_name: Arc<str>,
+    point: Option<GeoPoint>,
+    /// Sorted distinct term ids with the best field weight for each.
+    terms: Vec<(u32, f32)>,
+    /// Theme slugs and their parents.
+    themes: Vec<String>,
+    timetable: Timetable,
+    /// Status changes in the window: (minutes since window start, status from then on); the first
+    /// entry is at 0.
+    changes: Vec<(u32, Status)>,
+}
+
+/// The index. Not internally synchronised: the web layer holds it behind a lock.
+#[derive(Debug)]
+pub struct Index {
+    analyzer: Analyzer,
+    docs: Vec<Option<Doc>>,
+    by_id: HashMap<ServiceId, DocId>,
+    vocabulary: HashMap<String, u32>,
+    postings: Vec<Vec<DocId>>,
+    grid: HashMap<(i32, i32), Vec<DocId>>,
+    structures: HashMap<StructureId, Arc<str>>,
+    live: usize,
+    dead: usize,
+    built_at: DateTime<Utc>,
+    window_start: DateTime<Utc>,
+}
+
+fn cell_of(p: &GeoPoint) -> (i32, i32) {
+    (
+        (p.lat / CELL_DEG).floor() as i32,
+        (p.lon / (CELL_DEG * LON_FACTOR)).floor() as i32,
+    )
+}
+
+/// Start of the civil day of `now` in Europe/Paris, in UTC.
+fn start_of_local_day(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&Paris).date_naive();
+    Paris
+        .from_local_datetime(&local.and_time(NaiveTime::MIN))
+        .earliest()
+        // Midnight always exists in Europe/Paris (changes happen at 02:00/03:00).
+        .map_or(now, |d| d.with_timezone(&Utc))
+}
+
+impl Index {
+    /// Builds the index of `services` (with their structures' names) at `now`.
+    pub fn build(structures: &[Structure], services: Vec<Service>, now: DateTime<Utc>) -> Self {
+        let mut index = Self {
+            analyzer: Analyzer::default(),
+            docs: Vec::with_capacity(services.len()),
+            by_id: HashMap::with_capacity(services.len()),
+            vocabulary: HashMap::new(),
+            postings: Vec::new(),
+            grid: HashMap::new(),
+            structures: structures
+                .iter()
+                .map(|s| (s.id, Arc::from(s.name.as_str())))
+                .collect(),
+            live: 0,
+            dead: 0,
+            built_at: now,
+            window_start: start_of_local_day(now),
+        };
+        for s in services {
+            index.insert(s);
+        }
+        index
+    }
+
+    /// Figures about the index.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            services: self.live,
+            terms: self.vocabulary.len(),
+            built_at: self.built_at,
+            window_start: self.window_start,
+        }
+    }
+
+    /// Number of services indexed.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether no service is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Records a structure's name (before upserting its services).
+    pub fn upsert_structure(&mut self, structure: &Structure) {
+        self.structures
+            .insert(structure.id, Arc::from(structure.name.as_str()));
+    }
+
+    /// Adds or replaces a service.
+    pub fn upsert(&mut self, service: Service) {
+        self.remove(service.id);
+        self.insert(service);
+        if self.dead > self.live.max(1024) {
+            self.compact();
+        }
+    }
+
+    /// Removes a service, if present.
+    pub fn remove(&mut self, id: ServiceId) {
+        if let Some(doc_id) = self.by_id.remove(&id) {
+            self.docs[doc_id as usize] = None;
+            self.live -= 1;
+            self.dead += 1;
+        }
+    }
+
+    /// A service by id.
+    pub fn get(&self, id: ServiceId) -> Option<(&Arc<Service>, &Arc<str>)> {
+        let d = self.docs[*self.by_id.get(&id)? as usize].as_ref()?;
+        Some((&d.service, &d.structure_name))
+    }
+
+    /// Whether the day changed since the window of precomputed hours was computed.
+    pub fn window_is_stale(&self, now: DateTime<Utc>) -> bool {
+        start_of_local_day(now) != self.window_start
+    }
+
+    /// Recomputes every service's status changes for a window starting today, if the day
+    /// changed since the last computation. Returns whether it did.
+    pub fn refresh_window(&mut self, now: DateTime<Utc>) -> bool {
+        let start = start_of_local_day(now);
+        if start == self.window_start {
+            return false;
+        }
+        self.window_start = start;
+        let end = start + Duration::days(WINDOW_DAYS);
+        for d in self.docs.iter_mut().flatten() {
+            d.changes = compute_changes(&d.timetable, start, end);
+        }
+        true
+    }
+
+    fn insert(&mut self, service: Service) {
+        let doc_id = self.docs.len() as DocId;
+        let structure_name = self
+            .structures
+            .get(&service.structure_id)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""));
+
+        // Text: the best field weight per term.
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        let mut add = |text: &str, w: f32, analyzer: &Analyzer| {
+            for t in analyzer.terms(text) {
+                let e = weights.entry(t).or_insert(0.0);
+                if *e < w {
+                    *e = w;
+                }
+            }
+        };
+        add(service.name.as_str(), W_NAME, &self.analyzer);
+        add(&structure_name, W_STRUCTURE, &self.analyzer);
+        add(&service.description, W_DESCRIPTION, &self.analyzer);
+        let mut themes: Vec<String> = Vec::with_capacity(service.themes.len() * 2);
+        for slug in &service.themes {
+            if let Some(label) = theme_label(slug) {
+                add(label, W_THEME, &self.analyzer);
+            }
+            let parent = theme_parent(slug);
+            if let Some(label) = theme_label(parent) {
+                add(label, W_THEME, &self.analyzer);
+            }
+            themes.push(slug.clone());
+            if parent != slug {
+                themes.push(parent.to_owned());
+            }
+        }
+        themes.sort();
+        themes.dedup();
+        let mut terms: Vec<(u32, f32)> = weights
+            .into_iter()
+            .map(|(t, w)| {
+                let next = self.vocabulary.len() as u32;
+                let id = *self.vocabulary.entry(t).or_insert(next);
+                if id == next {
+                    self.postings.push(Vec::new());
+                }
+                self.postings[id as usize].push(doc_id);
+                (id, w)
+            })
+            .collect();
+        terms.sort_unstable_by_key(|(t, _)| *t);
+
+        let point = service.location.point;
+        let cell = point.as_ref().map(cell_of);
+        if let Some(c) = cell {
+            self.grid.entry(c).or_default().push(doc_id);
+        }
+        let zone = service
+            .location
+            .insee
+            .as_ref()
+            .map_or(HolidayZone::Metropole, HolidayZone::for_insee);
+        let timetable = Timetable::new(
+            service.hours.expression().cloned(),
+            zone,
+            service.closures.clone(),
+        );
+        let changes = compute_changes(
+            &timetable,
+            self.window_start,
+            self.window_start + Duration::days(WINDOW_DAYS),
+        );
+        self.by_id.insert(service.id, doc_id);
+        self.docs.push(Some(Doc {
+            service: Arc::new(service),
+            structure_name,
+            point,
+            terms,
+            themes,
+            timetable,
+            changes,
+        }));
+        self.live += 1;
+    }
+
+    /// Drops removed documents and renumbers (postings and grid refer to document numbers).
+    fn compact(&mut self) {
+        let docs: Vec<Doc> = std::mem::take(&mut self.docs)
+            .into_iter()
+            .flatten()
+            .collect();
+        let services: Vec<Service> = docs
+            .into_iter()
+            .map(|d| Arc::unwrap_or_clone(d.service))
+            .collect();
+        let window_start = self.window_start;
+        let structures = std::mem::take(&mut self.structures);
+        self.by_id.clear();
+        self.vocabulary.clear();
+        self.postings.clear();
+        self.grid.clear();
+        self.live = 0;
+        self.dead = 0;
+        self.structures = structures;
+        self.window_start = window_start;
+        for s in services {
+            self.insert(s);
+        }
+    }
+
+    /// Status of a document at `at`: from the precomputed window, else evaluated.
+    fn status_at(&self, d: &Doc, at: DateTime<Utc>) -> Status {
+        match self.window_minute(at) {
+            Some(m) => {
+                let i = d.changes.partition_point(|(start, _)| *start <= m);
+                d.changes
+                    .get(i.wrapping_sub(1))
+                    .map_or(Status::Unknown, |(_, s)| *s)
+            }
+            None => d.timetable.status_at(at),
+        }
+    }
+
+    fn next_change(&self, d: &Doc, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if let Some(m) = self.window_minute(at) {
+            let i = d.changes.partition_point(|(start, _)| *start <= m);
+            if let Some((start, _)) = d.changes.get(i) {
+                return Some(self.window_start + Duration::minutes(i64::from(*start)));
+            }
+        }
+        d.timetable.next_change(at)
+    }
+
+    /// Minutes since the window start, if `at` is inside the window. Status changes happen on
+    /// whole minutes (the OSM syntax has no seconds), so minute resolution is exact.
+    fn window_minute(&self, at: DateTime<Utc>) -> Option<u32> {
+        let secs = (at - self.window_start).num_seconds();
+        (0..WINDOW_DAYS * 86_400)
+            .contains(&secs)
+            .then_some((secs / 60) as u32)
+    }
+
+    /// Answers a query at `now` (the instant of the statuses shown, unless `open_at` is set).
+    pub fn search(&self, q: &Query, now: DateTime<Utc>) -> SearchResult {
+        let at = q.open_at.unwrap_or(now);
+        let query_terms: Vec<u32> = match &q.text {
+            Some(t) => {
+                let mut ids = Vec::new();
+                for term in self.analyzer.terms(t) {
+                    match self.vocabulary.get(&term) {
+                        Some(&id) => ids.push(id),
+                        // A term no document has: nothing can match every term.
+                        None => {
+                            return SearchResult {
+                                total: 0,
+                                hits: Vec::new(),
+                            };
+                        }
+                    }
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+            None => Vec::new(),
+        };
+        let idf: Vec<f32> = query_terms
+            .iter()
+            .map(|&t| {
+                let n = self.postings[t as usize].len().max(1) as f32;
+                (1.0 + (self.live.max(1) as f32) / n).ln()
+            })
+            .collect();
+
+        // Candidate generator: the rarest term's postings, or the grid cells around the centre,
+        // whichever is smaller; every other condition is checked per candidate.
+        let rarest = query_terms
+            .iter()
+            .map(|&t| &self.postings[t as usize])
+            .min_by_key(|p| p.len());
+        let cells = q.geo.map(|g| self.cells_around(&g));
+        let geo_size: Option<usize> = cells.as_ref().map(|cs| {
+            cs.iter()
+                .map(|c| self.grid.get(c).map_or(0, Vec::len))
+                .sum()
+        });
+
+        let mut matches: Vec<(DocId, f32, Option<f64>)> = Vec::new();
+        let consider = |doc_id: DocId, matches: &mut Vec<(DocId, f32, Option<f64>)>| {
+            let Some(d) = self.docs[doc_id as usize].as_ref() else {
+                return;
+            };
+            let mut score = 0.0;
+            for (k, &t) in query_terms.iter().enumerate() {
+                match d.terms.binary_search_by_key(&t, |(id, _)| *id) {
+                    Ok(i) => score += idf[k] * d.terms[i].1,
+                    Err(_) => return,
+                }
+            }
+            let distance = match &q.geo {
+                Some(g) => match &d.point {
+                    Some(p) => {
+                        let dist = g.centre.distance_m(p);
+                        if dist > g.radius_m {
+                            return;
+                        }
+                        Some(dist)
+                    }
+                    None => return,
+                },
+                None => None,
+            };
+            if !self.passes_filters(d, q, at) {
+                return;
+            }
+            matches.push((doc_id, score, distance));
+        };
+        match (rarest, geo_size, &cells) {
+            (Some(p), Some(g), Some(cs)) if g < p.len() => {
+                for c in cs {
+                    for &id in self.grid.get(c).into_iter().flatten() {
+                        consider(id, &mut matches);
+                    }
+                }
+            }
+            (Some(p), _, _) => {
+                for &id in p {
+                    consider(id, &mut matches);
+                }
+            }
+            (None, Some(_), Some(cs)) => {
+                for c in cs {
+                    for &id in self.grid.get(c).into_iter().flatten() {
+                        consider(id, &mut matches);
+                    }
+                }
+            }
+            _ => {
+                for id in 0..self.docs.len() as DocId {
+                    consider(id, &mut matches);
+                }
+            }
+        }
+
+        let total = matches.len();
+        let key = |m: &(DocId, f32, Option<f64>)| m.2.unwrap_or(0.0);
+        let order = |a: &(DocId, f32, Option<f64>), b: &(DocId, f32, Option<f64>)| {
+            b.1.total_cmp(&a.1)
+                .then(key(a).total_cmp(&key(b)))
+                .then_with(|| self.doc(a.0).service.id.cmp(&self.doc(b.0).service.id))
+        };
+        let end = (q.offset + q.limit).min(total);
+        if q.offset >= total {
+            return SearchResult {
+                total,
+                hits: Vec::new(),
+            };
+        }
+        // Only the requested page needs a full sort.
+        if end < total {
+            matches.select_nth_unstable_by(end - 1, order);
+            matches.truncate(end);
+        }
+        matches.sort_unstable_by(order);
+        let hits = matches[q.offset..end]
+            .iter()
+            .map(|&(doc_id, score, distance_m)| {
+                let d = self.doc(doc_id);
+                Hit {
+                    service: Arc::clone(&d.service),
+                    structure_name: Arc::clone(&d.structure_name),
+                    distance_m,
+                    walk_minutes: distance_m.map(walk_minutes),
+                    status: self.status_at(d, at),
+                    next_change: self.next_change(d, at),
+                    score,
+                }
+            })
+            .collect();
+        SearchResult { total, hits }
+    }
+
+    fn doc(&self, id: DocId) -> &Doc {
+        self.docs[id as usize]
+            .as_ref()
+            .expect("matched documents are live")
+    }
+
+    fn passes_filters(&self, d: &Doc, q: &Query, at: DateTime<Utc>) -> bool {
+        let s = &d.service;
+        if !q.themes.is_empty() && !q.themes.iter().any(|t| d.themes.binary_search(t).is_ok()) {
+            return false;
+        }
+        if let Some(p) = &q.public
+            && !s.publics.iter().any(|x| x == p || x == "tous-publics")
+        {
+            return false;
+        }
+        if let Some(l) = &q.language {
+            let speaks = if s.languages.is_empty() {
+                l == "fr"
+            } else {
+                s.languages.iter().any(|x| x == l)
+            };
+            if !speaks {
+                return false;
+            }
+        }
+        if q.free_only && !s.is_free() {
+            return false;
+        }
+        if let Some(m) = &q.reception_mode
+            && !s.reception_modes.iter().any(|x| x == m)
+        {
+            return false;
+        }
+        if q.wheelchair_only && s.wheelchair_accessible != Some(true) {
+            return false;
+        }
+        if q.open_at.is_some() && self.status_at(d, at) != Status::Open {
+            return false;
+        }
+        true
+    }
+
+    fn cells_around(&self, g: &GeoFilter) -> Vec<(i32, i32)> {
+        let dlat = g.radius_m / 111_195.0;
+        let dlon = dlat / g.centre.lat.to_radians().cos().max(0.01);
+        let lo = cell_of(&GeoPoint {
+            lat: g.centre.lat - dlat,
+            lon: g.centre.lon - dlon,
+        });
+        let hi = cell_of(&GeoPoint {
+            lat: g.centre.lat + dlat,
+            lon: g.centre.lon + dlon,
+        });
+        let mut out = Vec::new();
+        for a in lo.0..=hi.0 {
+            for b in lo.1..=hi.1 {
+                if self.grid.contains_key(&(a, b)) {
+                    out.push((a, b));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every live service id (for consistency checks).
+    pub fn ids(&self) -> HashSet<ServiceId> {
+        self.by_id.keys().copied().collect()
+    }
+}
+
+/// The status changes of a timetable over `[start, end)`, in minutes since `start`.
+fn compute_changes(t: &Timetable, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(u32, Status)> {
+    t.intervals(start, end)
+        .into_iter()
+        .map(|iv| (((iv.start - start).num_seconds() / 60) as u32, iv.status))
+        .collect()
+}
