@@ -122,7 +122,11 @@ impl Closure {
         if reason.is_empty() {
             return Err(ClosureError::EmptyReason);
         }
-        Ok(Self { from, to, reason: reason.to_owned() })
+        Ok(Self {
+            from,
+            to,
+            reason: reason.to_owned(),
+        })
     }
 
     /// Whether the closure covers `date`.
@@ -195,10 +199,14 @@ mod tests {
 
     #[test]
     fn closures_are_checked() {
-        let c = Closure::new(d(2026, 12, 24), d(2027, 1, 2), " Fermeture de fin d'année ").expect("ok");
+        let c =
+            Closure::new(d(2026, 12, 24), d(2027, 1, 2), " Fermeture de fin d'année ").expect("ok");
         assert_eq!(c.reason, "Fermeture de fin d'année");
         assert!(c.covers(d(2026, 12, 31)) && c.covers(d(2027, 1, 2)) && !c.covers(d(2027, 1, 3)));
         assert!(Closure::new(d(2027, 1, 2), d(2026, 12, 24), "x").is_err());
-        assert_eq!(Closure::new(d(2026, 1, 1), d(2026, 1, 1), " "), Err(ClosureError::EmptyReason));
+        assert_eq!(
+            Closure::new(d(2026, 1, 1), d(2026, 1, 1), " "),
+            Err(ClosureError::EmptyReason)
+        );
     }
 }

@@ -26,10 +26,18 @@ pub struct Referential {
 
 impl Referential {
     fn load(name: &'static str, json: &str) -> Self {
-        let entries: Vec<Entry> =
-            serde_json::from_str(json).unwrap_or_else(|e| panic!("embedded referential {name}: {e}"));
-        let index = entries.iter().enumerate().map(|(i, e)| (e.value.clone(), i)).collect();
-        Self { name, entries, index }
+        let entries: Vec<Entry> = serde_json::from_str(json)
+            .unwrap_or_else(|e| panic!("embedded referential {name}: {e}"));
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.value.clone(), i))
+            .collect();
+        Self {
+            name,
+            entries,
+            index,
+        }
     }
 
     /// Every entry, in the published order.
@@ -63,14 +71,49 @@ macro_rules! referential {
     };
 }
 
-referential!(themes, "thematiques", "thematiques.json", "Thématiques (themes): `parent--child` slugs.");
+referential!(
+    themes,
+    "thematiques",
+    "thematiques.json",
+    "Thématiques (themes): `parent--child` slugs."
+);
 referential!(publics, "publics", "publics.json", "Publics (audiences).");
-referential!(fees, "frais", "frais.json", "Frais (fees): `gratuit` or `payant`.");
-referential!(reception_modes, "modes_accueil", "modes-accueil.json", "Modes d'accueil: `en-presentiel`, `a-distance`.");
-referential!(networks, "reseaux_porteurs", "reseaux-porteurs.json", "Réseaux porteurs (networks a structure belongs to).");
-referential!(service_types, "type", "types-de-services.json", "Types de services.");
-referential!(mobilisation_modes, "modes_mobilisation", "modes-mobilisation.json", "Modes de mobilisation (how to reach the service).");
-referential!(mobilisers, "mobilisable_par", "personnes-mobilisatrices.json", "Personnes mobilisatrices (who may mobilise the service).");
+referential!(
+    fees,
+    "frais",
+    "frais.json",
+    "Frais (fees): `gratuit` or `payant`."
+);
+referential!(
+    reception_modes,
+    "modes_accueil",
+    "modes-accueil.json",
+    "Modes d'accueil: `en-presentiel`, `a-distance`."
+);
+referential!(
+    networks,
+    "reseaux_porteurs",
+    "reseaux-porteurs.json",
+    "Réseaux porteurs (networks a structure belongs to)."
+);
+referential!(
+    service_types,
+    "type",
+    "types-de-services.json",
+    "Types de services."
+);
+referential!(
+    mobilisation_modes,
+    "modes_mobilisation",
+    "modes-mobilisation.json",
+    "Modes de mobilisation (how to reach the service)."
+);
+referential!(
+    mobilisers,
+    "mobilisable_par",
+    "personnes-mobilisatrices.json",
+    "Personnes mobilisatrices (who may mobilise the service)."
+);
 
 /// The 16 parent themes of data·inclusion v1 with their French labels. The v1 referential lists
 /// only children (`parent--child`); a parent is the part before `--`. Labels come from the v0
@@ -78,7 +121,10 @@ referential!(mobilisers, "mobilisable_par", "personnes-mobilisatrices.json", "Pe
 pub const PARENT_THEMES: &[(&str, &str)] = &[
     ("choisir-un-metier", "Choisir un métier"),
     ("creer-une-entreprise", "Créer une entreprise"),
-    ("difficultes-administratives-ou-juridiques", "Difficultés administratives ou juridiques"),
+    (
+        "difficultes-administratives-ou-juridiques",
+        "Difficultés administratives ou juridiques",
+    ),
     ("difficultes-financieres", "Difficultés financières"),
     ("equipement-et-alimentation", "Équipement et alimentation"),
     ("famille", "Famille"),
@@ -107,9 +153,12 @@ pub fn is_known_theme(slug: &str) -> bool {
 
 /// The French label of a theme (child or parent).
 pub fn theme_label(slug: &str) -> Option<&'static str> {
-    themes()
-        .label(slug)
-        .or_else(|| PARENT_THEMES.iter().find(|(p, _)| *p == slug).map(|(_, l)| *l))
+    themes().label(slug).or_else(|| {
+        PARENT_THEMES
+            .iter()
+            .find(|(p, _)| *p == slug)
+            .map(|(_, l)| *l)
+    })
 }
 
 /// Whether a service theme `slug` matches a searched theme `wanted`: equal, or `wanted` is the
@@ -145,8 +194,12 @@ mod tests {
 
     #[test]
     fn parent_theme_matches_children() {
-        let child = "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits";
-        assert!(theme_matches(child, "difficultes-administratives-ou-juridiques"));
+        let child =
+            "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits";
+        assert!(theme_matches(
+            child,
+            "difficultes-administratives-ou-juridiques"
+        ));
         assert!(theme_matches(child, child));
         assert!(!theme_matches(child, "sante"));
         assert!(!theme_matches("sante--x", "sante--y"));

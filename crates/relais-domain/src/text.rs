@@ -51,7 +51,10 @@ impl Name {
         }
         let len = t.chars().count();
         if len > Self::MAX_CHARS {
-            return Err(TextError::TooLong { len, max: Self::MAX_CHARS });
+            return Err(TextError::TooLong {
+                len,
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(t.to_owned()))
     }
@@ -95,9 +98,15 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("  Point-justice  ").map(|n| n.0), Ok("Point-justice".into()));
+        assert_eq!(
+            Name::parse("  Point-justice  ").map(|n| n.0),
+            Ok("Point-justice".into())
+        );
         assert_eq!(Name::parse("   "), Err(TextError::Empty));
-        assert!(matches!(Name::parse(&"a".repeat(301)), Err(TextError::TooLong { .. })));
+        assert!(matches!(
+            Name::parse(&"a".repeat(301)),
+            Err(TextError::TooLong { .. })
+        ));
     }
 
     proptest! {
