@@ -1,0 +1,232 @@
+//! PostgreSQL, for several stateless app nodes on one database.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use relais_domain::directory::{Service, Structure};
+use relais_domain::ids::{ServiceId, StructureId};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use uuid::Uuid;
+
+use crate::import::{Outcome, check_no_duplicates};
+use crate::rows::{ServiceRow, StructureRow};
+use crate::sqlite::service_write_error;
+use crate::{Backend, Change, Entity, ImportCounts, Store, StoreError};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgresql");
+
+/// Key of the transaction-level advisory lock that serialises imports. Holding it until commit
+/// makes seqs become visible in increasing order: a node that has read up to seq N never sees a
+/// smaller seq commit later (which a bare SEQUENCE would allow with concurrent writers).
+const WRITE_LOCK: i64 = 0x5245_4c41_4953; // "RELAIS"
+
+const SELECT_STRUCTURE: &str =
+    "SELECT id, source, source_id, name, updated_on, data::text AS data FROM structures";
+const SELECT_SERVICE: &str = "SELECT id, structure_id, source, source_id, name, updated_on, data::text AS data, seq FROM services";
+
+const UPSERT_STRUCTURE: &str = "INSERT INTO structures (id, source, source_id, name, updated_on, data) \
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb) \
+     ON CONFLICT (id) DO UPDATE SET source = excluded.source, source_id = excluded.source_id, \
+     name = excluded.name, updated_on = excluded.updated_on, data = excluded.data";
+
+/// One round trip per written service: take a seq and upsert the row with it.
+const UPSERT_SERVICE: &str = "WITH change AS (INSERT INTO changes (service_id) VALUES ($1) RETURNING seq) \
+     INSERT INTO services (id, structure_id, source, source_id, name, updated_on, data, seq) \
+     SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, change.seq FROM change \
+     ON CONFLICT (id) DO UPDATE SET structure_id = excluded.structure_id, source = excluded.source, \
+     source_id = excluded.source_id, name = excluded.name, updated_on = excluded.updated_on, \
+     data = excluded.data, seq = excluded.seq";
+
+/// A PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects and migrates (sqlx holds an advisory lock while migrating, so nodes starting
+    /// together do not race).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(structures = structures.len(), services = services.len()))]
+    async fn apply_import(
+        &self,
+        structures: &[Structure],
+        services: &[Service],
+    ) -> Result<ImportCounts, StoreError> {
+        check_no_duplicates(structures, services)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        let mut counts = ImportCounts::default();
+
+        let ids: Vec<Uuid> = structures.iter().map(|s| s.id.0).collect();
+        let stored: HashMap<Uuid, String> =
+            sqlx::query_as("SELECT id, data::text FROM structures WHERE id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        for s in structures {
+            let outcome = Outcome::of(stored.get(&s.id.0).map(String::as_str), s);
+            outcome.count(&mut counts.structures);
+            if outcome.writes() {
+                let row = StructureRow::from_domain(s)?;
+                sqlx::query(UPSERT_STRUCTURE)
+                    .bind(row.id)
+                    .bind(&row.source)
+                    .bind(&row.source_id)
+                    .bind(&row.name)
+                    .bind(row.updated_on)
+                    .bind(&row.data)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::on_write(e, Entity::Structure, row.id))?;
+            }
+        }
+
+        let in_import: HashSet<Uuid> = ids.into_iter().collect();
+        let elsewhere: Vec<Uuid> = services
+            .iter()
+            .map(|s| s.structure_id.0)
+            .filter(|id| !in_import.contains(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let found: HashSet<Uuid> =
+            sqlx::query_scalar("SELECT id FROM structures WHERE id = ANY($1)")
+                .bind(&elsewhere)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        if let Some(svc) = services
+            .iter()
+            .find(|s| !in_import.contains(&s.structure_id.0) && !found.contains(&s.structure_id.0))
+        {
+            return Err(StoreError::UnknownStructure {
+                service: svc.id,
+                structure: svc.structure_id,
+            });
+        }
+
+        let ids: Vec<Uuid> = services.iter().map(|s| s.id.0).collect();
+        let stored: HashMap<Uuid, String> =
+            sqlx::query_as("SELECT id, data::text FROM services WHERE id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        for svc in services {
+            let outcome = Outcome::of(stored.get(&svc.id.0).map(String::as_str), svc);
+            outcome.count(&mut counts.services);
+            if outcome.writes() {
+                let row = ServiceRow::from_domain(svc)?;
+                sqlx::query(UPSERT_SERVICE)
+                    .bind(row.id)
+                    .bind(row.structure_id)
+                    .bind(&row.source)
+                    .bind(&row.source_id)
+                    .bind(&row.name)
+                    .bind(row.updated_on)
+                    .bind(&row.data)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| service_write_error(e, svc))?;
+            }
+        }
+
+        tx.commit().await?;
+        tracing::info!(?counts, "import applied");
+        Ok(counts)
+    }
+
+    async fn list_structures(&self) -> Result<Vec<Structure>, StoreError> {
+        let rows: Vec<StructureRow> =
+            sqlx::query_as(&format!("{SELECT_STRUCTURE} ORDER BY source, source_id"))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(StructureRow::into_domain).collect()
+    }
+
+    async fn list_services(&self) -> Result<Vec<Service>, StoreError> {
+        let rows: Vec<ServiceRow> =
+            sqlx::query_as(&format!("{SELECT_SERVICE} ORDER BY source, source_id"))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(ServiceRow::into_domain).collect()
+    }
+
+    async fn get_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
+        let row: Option<ServiceRow> = sqlx::query_as(&format!("{SELECT_SERVICE} WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(ServiceRow::into_domain).transpose()
+    }
+
+    async fn get_structure(&self, id: StructureId) -> Result<Option<Structure>, StoreError> {
+        let row: Option<StructureRow> =
+            sqlx::query_as(&format!("{SELECT_STRUCTURE} WHERE id = $1"))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(StructureRow::into_domain).transpose()
+    }
+
+    async fn count_services(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn current_seq(&self) -> Result<i64, StoreError> {
+        let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0)::bigint FROM changes")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq)
+    }
+
+    async fn changes_since(&self, seq: i64, limit: u32) -> Result<Vec<Change>, StoreError> {
+        let rows: Vec<(i64, Uuid)> = sqlx::query_as(
+            "SELECT seq, service_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, id)| Change {
+                seq,
+                service_id: ServiceId(id),
+            })
+            .collect())
+    }
+}
