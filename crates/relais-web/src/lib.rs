@@ -1,1 +1,107 @@
-//! Web (being written).
+//! The HTTP layer of Relais: one router per resource, merged here so that every route can be
+//! read top to bottom; a metrics layer; limits on requests.
+
+pub mod api;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod params;
+pub mod state;
+pub mod views;
+
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+
+pub use state::{AppState, Clock};
+
+/// Largest request body accepted (the API takes no large uploads).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .merge(health::router())
+        .merge(api::router())
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn(limit_uri))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
+}
+
+/// Until the public pages exist, the home page points to the API.
+async fn home() -> Html<&'static str> {
+    Html(include_str!("home.html"))
+}
+
+/// Refuses over-long URLs before any parsing.
+async fn limit_uri(req: Request, next: Next) -> Response {
+    if req.uri().to_string().len() > params::MAX_QUERY_BYTES + 512 {
+        return (StatusCode::URI_TOO_LONG, "URL trop longue\n").into_response();
+    }
+    next.run(req).await
+}
+
+/// Records each request's route, status and latency; adds headers every answer needs.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let mut res = next.run(req).await;
+    state
+        .metrics
+        .observe(&method, &route, res.status().as_u16(), start.elapsed());
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
+    );
+    res
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

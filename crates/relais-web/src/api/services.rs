@@ -1,0 +1,245 @@
+//! `GET /api/v1/services` (search) and `GET /api/v1/services/{id}` (one service with its week).
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::routing::get;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Europe::Paris;
+use serde::Serialize;
+
+use relais_domain::calendar::HolidayZone;
+use relais_domain::geo::{GeoPoint, Postcode, centre_of, geography};
+use relais_domain::hours::Timetable;
+use relais_domain::referentials::{is_known_theme, publics, reception_modes};
+use relais_domain::{ServiceId, Status};
+use relais_search::{GeoFilter, Query};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::AppState;
+use crate::views::{DayView, ServiceDetail, ServiceSummary};
+
+/// Default search radius around a place, in km: a generous quarter-hour walk and more.
+pub const DEFAULT_RADIUS_KM: f64 = 3.0;
+/// Largest search radius, in km (the MGP fits in 50 km).
+pub const MAX_RADIUS_KM: f64 = 50.0;
+/// Largest page.
+pub const MAX_LIMIT: usize = 100;
+/// Longest free-text query, in characters.
+pub const MAX_TEXT_CHARS: usize = 200;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/services", get(search_services))
+        .route("/api/v1/services/{id}", get(get_service))
+}
+
+#[derive(Serialize)]
+struct SearchResponse {
+    services: Vec<ServiceSummary>,
+    meta: Meta,
+}
+
+#[derive(Serialize)]
+struct Meta {
+    total: usize,
+    limit: usize,
+    offset: usize,
+    /// The instant statuses are given for (RFC 3339, Europe/Paris offset).
+    at: String,
+    /// The centre of a place search, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    centre: Option<GeoPoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    radius_km: Option<f64>,
+}
+
+/// Parses the search parameters shared by the JSON API and (later) the HTML pages.
+pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiError> {
+    let mut p = Params::parse(raw)?;
+    let text = p.one("q");
+    if let Some(t) = &text
+        && t.chars().count() > MAX_TEXT_CHARS
+    {
+        p.error("q", format!("{MAX_TEXT_CHARS} caractères au plus"));
+    }
+    let near = p.parse_one("near", GeoPoint::parse);
+    let commune = p.one("commune");
+    let postcode = p.one("postcode");
+    let given = [
+        p.has_error("near") || near.is_some(),
+        commune.is_some(),
+        postcode.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if given > 1 {
+        p.error("near", "donnez un seul lieu : near, commune ou postcode");
+    }
+    let mut centre = near;
+    if let Some(c) = &commune {
+        let found = geography().resolve(c);
+        match centre_of(&found) {
+            Some(pt) => centre = Some(pt),
+            None => p.error(
+                "commune",
+                format!("« {c} » n'est pas une commune ni un arrondissement de la Métropole du Grand Paris (nom ou code INSEE)"),
+            ),
+        }
+    }
+    if let Some(pc) = &postcode {
+        match Postcode::parse(pc) {
+            Ok(code) => match centre_of(&geography().by_postcode(&code)) {
+                Some(pt) => centre = Some(pt),
+                None => p.error(
+                    "postcode",
+                    format!("le code postal {pc} n'est pas dans la Métropole du Grand Paris"),
+                ),
+            },
+            Err(e) => p.error("postcode", e.to_string()),
+        }
+    }
+    let radius_km = p.parse_one("radius_km", |v| match v.parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= MAX_RADIUS_KM => Ok(r),
+        _ => Err(format!(
+            "rayon en km attendu, entre 0 et {MAX_RADIUS_KM} (ex. 1.5)"
+        )),
+    });
+    if radius_km.is_some() && given == 0 {
+        p.error(
+            "radius_km",
+            "un rayon demande un lieu : near, commune ou postcode",
+        );
+    }
+    let mut themes = Vec::new();
+    for v in p.all("theme") {
+        for t in v.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            if is_known_theme(t) {
+                themes.push(t.to_owned());
+            } else {
+                p.error(
+                    "theme",
+                    format!("thématique inconnue « {t} » (voir le référentiel data·inclusion)"),
+                );
+            }
+        }
+    }
+    let public = p.one("public");
+    if let Some(x) = &public
+        && !publics().contains(x)
+    {
+        p.error("public", format!("public inconnu « {x} »"));
+    }
+    let language = p.parse_one("lang", |v| {
+        let v = v.to_ascii_lowercase();
+        if (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_lowercase()) {
+            Ok(v)
+        } else {
+            Err("code de langue attendu (ex. fr, en, ar)")
+        }
+    });
+    let reception_mode = p.one("mode");
+    if let Some(m) = &reception_mode
+        && !reception_modes().contains(m)
+    {
+        p.error(
+            "mode",
+            format!("mode d'accueil inconnu « {m} » (en-presentiel, a-distance)"),
+        );
+    }
+    let free_only = p.flag("free");
+    let wheelchair_only = p.flag("accessible");
+    let open_now = p.flag("open_now");
+    let open_at = p.parse_one("open_at", |v| {
+        DateTime::parse_from_rfc3339(v)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| "date et heure RFC 3339 attendues (ex. 2026-12-01T14:30:00+01:00)")
+    });
+    if open_now && open_at.is_some() {
+        p.error("open_at", "open_now et open_at s'excluent");
+    }
+    let limit = p.int_in("limit", 1..=MAX_LIMIT, 20);
+    let offset = p.int_in("offset", 0..=10_000, 0);
+    p.finish()?;
+    Ok(Query {
+        text,
+        geo: centre.map(|c| GeoFilter {
+            centre: c,
+            radius_m: radius_km.unwrap_or(DEFAULT_RADIUS_KM) * 1000.0,
+        }),
+        themes,
+        public,
+        language,
+        free_only,
+        reception_mode,
+        wheelchair_only,
+        open_at: if open_now { Some(now) } else { open_at },
+        limit,
+        offset,
+    })
+}
+
+/// Searches the directory. Walking time: straight-line distance × 1.3, walked at 4.5 km/h.
+async fn search_services(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let now = state.now();
+    let q = parse_search(raw.as_deref(), now)?;
+    let result = state.index().search(&q, now);
+    let at = q.open_at.unwrap_or(now);
+    Ok(Json(SearchResponse {
+        services: result.hits.iter().map(ServiceSummary::from_hit).collect(),
+        meta: Meta {
+            total: result.total,
+            limit: q.limit,
+            offset: q.offset,
+            at: crate::views::paris_rfc3339(at),
+            centre: q.geo.map(|g| g.centre),
+            radius_km: q.geo.map(|g| g.radius_m / 1000.0),
+        },
+    }))
+}
+
+/// One service, with its hours for today and the next 6 days.
+async fn get_service(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ServiceDetail>, ApiError> {
+    Params::parse(raw.as_deref())?.finish()?;
+    let not_found = || ApiError::NotFound(format!("aucun service n'a l'identifiant « {id} »"));
+    let sid: ServiceId = id.parse().map_err(|_| not_found())?;
+    let now = state.now();
+    let (service, structure_name) = {
+        let index = state.index();
+        let (s, n) = index.get(sid).ok_or_else(not_found)?;
+        (s.clone(), n.clone())
+    };
+    let zone = service
+        .location
+        .insee
+        .as_ref()
+        .map_or(HolidayZone::Metropole, HolidayZone::for_insee);
+    let timetable = Timetable::new(
+        service.hours.expression().cloned(),
+        zone,
+        service.closures.clone(),
+    );
+    let today = now.with_timezone(&Paris).date_naive();
+    let week: Vec<DayView> = (0..7)
+        .map(|i| DayView::from(timetable.day(today + Duration::days(i))))
+        .collect();
+    let status: Status = timetable.status_at(now);
+    let next_change = timetable.next_change(now);
+    Ok(Json(ServiceDetail::new(
+        &service,
+        &structure_name,
+        status,
+        next_change,
+        week,
+    )))
+}

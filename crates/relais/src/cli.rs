@@ -1,0 +1,71 @@
+//! The command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Default database: an SQLite file under the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:relais-data/relais.db";
+
+/// Relais — the shared platform of an access-to-law partnership against exclusion.
+#[derive(Debug, Parser)]
+#[command(name = "relais", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct Database {
+    /// `sqlite:PATH`, `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the directory API (and, later, the pages).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        db: Database,
+        /// When the directory is empty, first load the built-in demo dataset (fictitious services).
+        #[arg(long)]
+        demo: bool,
+        /// How often to pick up changes written by other nodes, in milliseconds.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(100..=60_000))]
+        sync_interval_ms: u64,
+    },
+    /// Import data·inclusion JSON files (v1, v0, or API search responses), all or nothing.
+    Import {
+        /// The files to import, validated together before anything is written.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Export the directory as data·inclusion v1 (`structures.json`, `services.json`).
+    Export {
+        /// Folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Write a deterministic synthetic dataset (data·inclusion v1) of fictitious services.
+    Demo {
+        /// Number of services.
+        #[arg(long, default_value_t = 500)]
+        services: usize,
+        /// Seed: the same seed gives the same dataset.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,139 @@
+//! `relais import`: data·inclusion files, validated together, written in one transaction.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use relais_domain::{Service, Structure, StructureId};
+use relais_exchange::{ImportError, Note, parse_document};
+use relais_store::{DynStore, ImportCounts};
+
+/// At most this many errors are printed; the rest are counted.
+pub const MAX_ERRORS_SHOWN: usize = 50;
+/// At most this many notes (skipped or adjusted data) are printed.
+pub const MAX_NOTES_SHOWN: usize = 30;
+
+/// What a validated set of files holds.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub structures: Vec<Structure>,
+    pub services: Vec<Service>,
+    /// Skipped or adjusted data, `FILE:ITEM: message`.
+    pub notes: Vec<String>,
+}
+
+/// Reads and validates every file, and checks that each service's structure is in the files or
+/// already in the store. Returns every error, or the batch to write.
+pub async fn validate_files(
+    store: &DynStore,
+    files: &[PathBuf],
+) -> anyhow::Result<Result<Batch, Vec<String>>> {
+    let mut errors: Vec<String> = Vec::new();
+    let mut structures: HashMap<StructureId, Structure> = HashMap::new();
+    let mut services: Vec<(String, Service)> = Vec::new();
+    let mut notes = Vec::new();
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(format!("{name}: cannot read the file: {e}"));
+                continue;
+            }
+        };
+        match parse_document(&name, &bytes) {
+            Ok(parsed) => {
+                for s in parsed.structures {
+                    structures.insert(s.id, s);
+                }
+                services.extend(parsed.services.into_iter().map(|s| (name.clone(), s)));
+                notes.extend(
+                    parsed
+                        .notes
+                        .iter()
+                        .map(|n: &Note| format!("{name}:{}: {}", n.item, n.message)),
+                );
+            }
+            Err(errs) => errors.extend(errs.iter().map(ImportError::to_string)),
+        }
+    }
+    // Every service must rest on a structure: in the files, or already in the store.
+    let mut known: HashSet<StructureId> = structures.keys().copied().collect();
+    let missing: HashSet<StructureId> = services
+        .iter()
+        .map(|(_, s)| s.structure_id)
+        .filter(|id| !known.contains(id))
+        .collect();
+    for id in missing {
+        if store.get_structure(id).await?.is_some() {
+            known.insert(id);
+        }
+    }
+    for (file, s) in &services {
+        if !known.contains(&s.structure_id) {
+            errors.push(format!(
+                "{file}:services[id={}]: structure_id: structure « {} » introuvable dans les fichiers importés ni dans l'annuaire",
+                s.source_id, s.source_id
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    // The same service in two files: the last one read wins.
+    let mut by_id: HashMap<_, Service> = HashMap::new();
+    for (_, s) in services {
+        by_id.insert(s.id, s);
+    }
+    let mut structures: Vec<Structure> = structures.into_values().collect();
+    structures.sort_by_key(|s| s.id);
+    let mut services: Vec<Service> = by_id.into_values().collect();
+    services.sort_by_key(|s| s.id);
+    Ok(Ok(Batch {
+        structures,
+        services,
+        notes,
+    }))
+}
+
+/// Validates, then writes everything in one transaction; prints errors or counts.
+pub async fn import_command(store: &DynStore, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let batch = match validate_files(store, files).await? {
+        Ok(b) => b,
+        Err(errors) => {
+            for e in errors.iter().take(MAX_ERRORS_SHOWN) {
+                eprintln!("{e}");
+            }
+            if errors.len() > MAX_ERRORS_SHOWN {
+                eprintln!("… and {} more errors", errors.len() - MAX_ERRORS_SHOWN);
+            }
+            eprintln!("{} error(s): nothing was imported", errors.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let counts = store
+        .apply_import(&batch.structures, &batch.services)
+        .await?;
+    print_report(&batch, &counts);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(batch: &Batch, c: &ImportCounts) {
+    for n in batch.notes.iter().take(MAX_NOTES_SHOWN) {
+        println!("note: {n}");
+    }
+    if batch.notes.len() > MAX_NOTES_SHOWN {
+        println!(
+            "note: … and {} more notes",
+            batch.notes.len() - MAX_NOTES_SHOWN
+        );
+    }
+    println!(
+        "structures: {} created, {} updated, {} unchanged",
+        c.structures.created, c.structures.updated, c.structures.unchanged
+    );
+    println!(
+        "services: {} created, {} updated, {} unchanged",
+        c.services.created, c.services.updated, c.services.unchanged
+    );
+}

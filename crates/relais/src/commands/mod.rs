@@ -1,0 +1,61 @@
+//! One module per subcommand.
+
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod serve;
+
+use std::process::ExitCode;
+
+use relais_store::{DynStore, parse_database_url};
+
+use crate::cli::Command;
+
+/// Runs one command.
+pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve {
+            addr,
+            db,
+            demo,
+            sync_interval_ms,
+        } => {
+            let store = open(&db.url).await?;
+            serve::serve(
+                store,
+                addr,
+                demo,
+                std::time::Duration::from_millis(sync_interval_ms),
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { files, db } => {
+            let store = open(&db.url).await?;
+            import::import_command(&store, &files).await
+        }
+        Command::Export { out, db } => {
+            let store = open(&db.url).await?;
+            let (st, sv) = export::export_to(&store, &out).await?;
+            println!(
+                "exported {st} structures and {sv} services to {}",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            services,
+            seed,
+            out,
+        } => {
+            demo::write_demo(services, seed, &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Checks the URL's scheme before anything is created, then connects and migrates.
+pub async fn open(url: &str) -> anyhow::Result<DynStore> {
+    parse_database_url(url)?;
+    Ok(relais_store::connect(url).await?)
+}

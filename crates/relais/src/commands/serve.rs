@@ -1,0 +1,59 @@
+//! `relais serve`: load the directory, keep the index current, answer HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use relais_exchange::demo_dataset;
+use relais_store::DynStore;
+use relais_web::AppState;
+
+/// Size of the built-in demo directory loaded by `serve --demo`.
+pub const DEMO_SERVICES: usize = 500;
+/// Seed of the built-in demo directory.
+pub const DEMO_SEED: u64 = 2026;
+
+/// Loads the demo dataset if the directory is empty. Returns whether it did.
+pub async fn load_demo_if_empty(store: &DynStore) -> anyhow::Result<bool> {
+    if store.count_services().await? > 0 {
+        return Ok(false);
+    }
+    let (structures, services) = demo_dataset(DEMO_SERVICES, DEMO_SEED);
+    let counts = store.apply_import(&structures, &services).await?;
+    tracing::info!(
+        services = counts.services.created,
+        "demo dataset loaded (fictitious services)"
+    );
+    Ok(true)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(
+    store: DynStore,
+    addr: SocketAddr,
+    demo: bool,
+    sync: Duration,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    if demo {
+        load_demo_if_empty(&store).await?;
+    }
+    let state = AppState::load(store, Arc::new(chrono::Utc::now)).await?;
+    let services = state.index().len();
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let _sync = state.spawn_index_sync(sync);
+    tracing::info!(
+        %addr,
+        backend = %state.store.backend(),
+        services,
+        ready_ms = started.elapsed().as_millis() as u64,
+        "relais ready: http://{addr}/"
+    );
+    relais_web::serve(listener, relais_web::router(state)).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
