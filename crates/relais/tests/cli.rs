@@ -1,0 +1,239 @@
+//! The `relais` binary as an operator uses it: import, export, demo, and the refusals that
+//! protect the data. Runs on SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use relais_testing::TestDatabase;
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../relais-exchange/tests/data/dora_paris_search_response.json"
+);
+
+fn relais(db: &TestDatabase, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_relais"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .current_dir(db.dir.path())
+        .output()
+        .expect("relais runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn counts_line<'a>(out: &'a str, what: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.starts_with(&format!("{what}:")))
+        .unwrap_or_else(|| panic!("no {what} line in {out}"))
+}
+
+fn export(db: &TestDatabase, name: &str) -> PathBuf {
+    let out = db.dir.path().join(name);
+    let o = relais(db, &["export", "--out", out.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).expect("readable")
+}
+
+#[tokio::test]
+async fn the_real_paris_sample_imports_is_idempotent_and_round_trips() {
+    let db = TestDatabase::new().await;
+    let o = relais(&db, &["import", SAMPLE]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        counts_line(&out, "structures"),
+        "structures: 52 created, 0 updated, 0 unchanged"
+    );
+    assert_eq!(
+        counts_line(&out, "services"),
+        "services: 72 created, 0 updated, 0 unchanged"
+    );
+    // What was skipped is said, with why.
+    assert!(out.contains("note: "), "{out}");
+
+    let again = stdout(&relais(&db, &["import", SAMPLE]));
+    assert_eq!(
+        counts_line(&again, "structures"),
+        "structures: 0 created, 0 updated, 52 unchanged"
+    );
+    assert_eq!(
+        counts_line(&again, "services"),
+        "services: 0 created, 0 updated, 72 unchanged"
+    );
+
+    // import → export → import into another database → export: nothing lost.
+    let first = export(&db, "export1");
+    let other = TestDatabase::new().await;
+    let o = relais(
+        &other,
+        &[
+            "import",
+            first.join("structures.json").to_str().expect("utf-8"),
+            first.join("services.json").to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        counts_line(&stdout(&o), "services"),
+        "services: 72 created, 0 updated, 0 unchanged"
+    );
+    let second = export(&other, "export2");
+    assert_eq!(
+        read(&first.join("services.json")),
+        read(&second.join("services.json"))
+    );
+    assert_eq!(
+        read(&first.join("structures.json")),
+        read(&second.join("structures.json"))
+    );
+}
+
+#[tokio::test]
+async fn a_corrupted_file_changes_nothing() {
+    let db = TestDatabase::new().await;
+    assert!(relais(&db, &["import", SAMPLE]).status.success());
+    let before = read(&export(&db, "before").join("services.json"));
+
+    // The same sample with one service broken and one file truncated: every error is reported
+    // as FILE:ITEM: field: message, exit code 1, nothing written (not even the valid parts).
+    let mut doc: serde_json::Value = serde_json::from_str(&read(Path::new(SAMPLE))).expect("json");
+    doc["items"][3]["service"]["nom"] = serde_json::Value::Null;
+    doc["items"][5]["service"]["latitude"] = serde_json::json!(123.0);
+    doc["items"][0]["service"]["nom"] = serde_json::json!("Nom changé qui ne doit pas être écrit");
+    let broken = db.dir.path().join("broken.json");
+    std::fs::write(&broken, serde_json::to_vec(&doc).expect("json")).expect("write");
+    let truncated = db.dir.path().join("truncated.json");
+    let text = read(Path::new(SAMPLE));
+    std::fs::write(&truncated, &text[..text.len() / 2]).expect("write");
+
+    let o = relais(
+        &db,
+        &[
+            "import",
+            broken.to_str().expect("utf-8"),
+            truncated.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let b = broken.display().to_string();
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(&format!("{b}:items[3].service: nom: "))),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(&format!("{b}:items[5].service: latitude: "))),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(&format!("{}:", truncated.display()))),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(read(&export(&db, "after").join("services.json")), before);
+}
+
+#[tokio::test]
+async fn errors_are_capped_at_50_lines_then_counted() {
+    let db = TestDatabase::new().await;
+    let services: Vec<serde_json::Value> = (0..60)
+        .map(|i| serde_json::json!({"source": "t", "id": format!("s{i}"), "structure_id": "x", "nom": "", "description": "d", "date_maj": "2026-01-01"}))
+        .collect();
+    let file = db.dir.path().join("many.json");
+    std::fs::write(&file, serde_json::to_vec(&services).expect("json")).expect("write");
+    let o = relais(&db, &["import", file.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let error_lines = err
+        .lines()
+        .filter(|l| l.starts_with(&file.display().to_string()))
+        .count();
+    assert_eq!(error_lines, 50, "{err}");
+    assert!(err.contains("… and "), "{err}");
+}
+
+#[tokio::test]
+async fn a_service_of_an_unknown_structure_is_refused() {
+    let db = TestDatabase::new().await;
+    let file = db.dir.path().join("orphan.json");
+    std::fs::write(
+        &file,
+        r#"[{"source":"t","id":"s1","structure_id":"nowhere","nom":"Permanence","description":"d","date_maj":"2026-01-01"}]"#,
+    )
+    .expect("write");
+    let o = relais(&db, &["import", file.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("structure_id: "), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn unsupported_database_schemes_exit_2_and_create_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for url in [
+        "mysql://root@localhost/relais",
+        "relais.db",
+        "sqlite3:relais.db",
+        "http://x",
+    ] {
+        for args in [
+            &["serve"][..],
+            &["import", "x.json"][..],
+            &["export", "--out", "out"][..],
+        ] {
+            let o = Command::new(env!("CARGO_BIN_EXE_relais"))
+                .args(args)
+                .args(["--database-url", url])
+                .current_dir(dir.path())
+                .output()
+                .expect("runs");
+            assert_eq!(o.status.code(), Some(2), "{url} {args:?}: {}", stderr(&o));
+            let err = stderr(&o);
+            assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+            assert!(
+                err.contains("sqlite:") && err.contains("postgres://"),
+                "names the accepted schemes: {err}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "nothing created"
+    );
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |seed: &str, out: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_relais"))
+            .args(["demo", "--services", "300", "--seed", seed, "--out", out])
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        read(&dir.path().join(out).join("services.json"))
+    };
+    let a = run("7", "a");
+    assert_eq!(a, run("7", "b"));
+    assert_ne!(a, run("8", "c"));
+    let services: serde_json::Value = serde_json::from_str(&a).expect("json");
+    let services = services.as_array().expect("array");
+    assert_eq!(services.len(), 300);
+    assert!(services.iter().all(|s| s["source"] == "relais-demo"));
+}
