@@ -89,10 +89,11 @@ pub trait Store: Send + Sync + fmt::Debug {
         services: &[Service],
     ) -> Result<ImportCounts, StoreError>;
 
-    /// Every structure, ordered by `(source, source_id)`.
+    /// Every structure, ordered by `(source, source_id)` (bytewise).
     async fn list_structures(&self) -> Result<Vec<Structure>, StoreError>;
 
-    /// Every service, ordered by `(source, source_id)`: for the search index and exports.
+    /// Every service, ordered by `(source, source_id)` (bytewise): for the search index and exports.
+    /// Large lists are decoded on every core (see `tests/store.rs`, `list_services_of_50_000`).
     async fn list_services(&self) -> Result<Vec<Service>, StoreError>;
 
     async fn get_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError>;

@@ -10,7 +10,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use uuid::Uuid;
 
 use crate::import::{Outcome, check_no_duplicates};
-use crate::rows::{ServiceRow, StructureRow};
+use crate::rows::{ServiceRow, StructureRow, decode_services, decode_structures};
 use crate::sqlite::service_write_error;
 use crate::{Backend, Change, Entity, ImportCounts, Store, StoreError};
 
@@ -167,19 +167,17 @@ impl Store for PostgresStore {
     }
 
     async fn list_structures(&self) -> Result<Vec<Structure>, StoreError> {
-        let rows: Vec<StructureRow> =
-            sqlx::query_as(&format!("{SELECT_STRUCTURE} ORDER BY source, source_id"))
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter().map(StructureRow::into_domain).collect()
+        let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, data::text FROM structures")
+            .fetch_all(&self.pool)
+            .await?;
+        decode_structures(rows)
     }
 
     async fn list_services(&self) -> Result<Vec<Service>, StoreError> {
-        let rows: Vec<ServiceRow> =
-            sqlx::query_as(&format!("{SELECT_SERVICE} ORDER BY source, source_id"))
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter().map(ServiceRow::into_domain).collect()
+        let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, data::text FROM services")
+            .fetch_all(&self.pool)
+            .await?;
+        decode_services(rows).await
     }
 
     async fn get_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {

@@ -98,3 +98,65 @@ pub(crate) fn decode_service(id: Uuid, data: &str) -> Result<Service, StoreError
     debug_assert_eq!(s.id, ServiceId(id));
     Ok(s)
 }
+
+/// Below this many rows, decoding on the calling task is cheaper than starting threads.
+const PARALLEL_DECODE_MIN: usize = 4096;
+
+/// Decodes `(id, data)` rows into services, sorted by `(source, source_id)` (bytewise, the same
+/// on both backends whatever the database collation). Decoding JSON is most of the cost of
+/// listing the whole directory (50,000 services at start-up), so large lists are decoded on
+/// every core, off the async runtime.
+pub(crate) async fn decode_services(rows: Vec<(Uuid, String)>) -> Result<Vec<Service>, StoreError> {
+    let mut services = if rows.len() < PARALLEL_DECODE_MIN {
+        decode_chunk(&rows)?
+    } else {
+        match tokio::task::spawn_blocking(move || decode_in_parallel(&rows)).await {
+            Ok(decoded) => decoded?,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => {
+                return Err(StoreError::Database(sqlx::Error::Io(
+                    std::io::Error::other(e),
+                )));
+            }
+        }
+    };
+    services.sort_unstable_by(|a, b| (&a.source, &a.source_id).cmp(&(&b.source, &b.source_id)));
+    Ok(services)
+}
+
+fn decode_chunk(rows: &[(Uuid, String)]) -> Result<Vec<Service>, StoreError> {
+    rows.iter()
+        .map(|(id, data)| decode_service(*id, data))
+        .collect()
+}
+
+fn decode_in_parallel(rows: &[(Uuid, String)]) -> Result<Vec<Service>, StoreError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = rows.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || decode_chunk(part)))
+            .collect();
+        let mut services = Vec::with_capacity(rows.len());
+        for worker in workers {
+            let part = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            services.extend(part);
+        }
+        Ok(services)
+    })
+}
+
+/// Structures sorted like [`decode_services`].
+pub(crate) fn decode_structures(rows: Vec<(Uuid, String)>) -> Result<Vec<Structure>, StoreError> {
+    let mut structures = rows
+        .iter()
+        .map(|(id, data)| decode_structure(*id, data))
+        .collect::<Result<Vec<_>, _>>()?;
+    structures.sort_unstable_by(|a, b| (&a.source, &a.source_id).cmp(&(&b.source, &b.source_id)));
+    Ok(structures)
+}

@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 use uuid::Uuid;
 
 use crate::import::{Outcome, check_no_duplicates};
-use crate::rows::{ServiceRow, StructureRow};
+use crate::rows::{ServiceRow, StructureRow, decode_services, decode_structures};
 use crate::{Backend, Change, Entity, ImportCounts, Store, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -166,19 +166,17 @@ impl Store for SqliteStore {
     }
 
     async fn list_structures(&self) -> Result<Vec<Structure>, StoreError> {
-        let rows: Vec<StructureRow> =
-            sqlx::query_as(&format!("{SELECT_STRUCTURE} ORDER BY source, source_id"))
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter().map(StructureRow::into_domain).collect()
+        let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, data FROM structures")
+            .fetch_all(&self.pool)
+            .await?;
+        decode_structures(rows)
     }
 
     async fn list_services(&self) -> Result<Vec<Service>, StoreError> {
-        let rows: Vec<ServiceRow> =
-            sqlx::query_as(&format!("{SELECT_SERVICE} ORDER BY source, source_id"))
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter().map(ServiceRow::into_domain).collect()
+        let rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, data FROM services")
+            .fetch_all(&self.pool)
+            .await?;
+        decode_services(rows).await
     }
 
     async fn get_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {

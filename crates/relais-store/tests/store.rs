@@ -590,6 +590,27 @@ async fn get_by_id_and_lists() {
     db.finish().await;
 }
 
+#[tokio::test]
+async fn a_large_directory_is_listed_whole_and_in_order() {
+    // Above the threshold where list_services decodes on several threads.
+    let db = TestDb::new().await;
+    let st = &db.store;
+    let s = structure("1");
+    let mut services: Vec<Service> = (0..5000)
+        .map(|i| service(&s, &format!("svc-{i:05}")))
+        .collect();
+    services.reverse(); // written in the opposite order to the listing
+    let imported = st
+        .apply_import(std::slice::from_ref(&s), &services)
+        .await
+        .expect("import");
+    assert_eq!(imported.services, counts(5000, 0, 0));
+    services.reverse();
+    assert_eq!(st.list_services().await.expect("list"), services);
+    assert_eq!(st.count_services().await.expect("count"), 5000);
+    db.finish().await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // URLs (backend-independent: these never touch PostgreSQL).
 
