@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::HolidayZone;
 use crate::geo::{GeoPoint, InseeCode, Postcode};
-use crate::hours::OpeningHours;
+use crate::hours::{OpeningHours, Timetable};
 use crate::ids::{ServiceId, StructureId};
 use crate::text::Name;
 
@@ -183,6 +184,25 @@ pub struct Service {
 }
 
 impl Service {
+    /// The public holidays that apply where the service is (Alsace-Moselle by its INSEE code;
+    /// elsewhere, and when the commune is unknown, the national days).
+    pub fn holiday_zone(&self) -> HolidayZone {
+        self.location
+            .insee
+            .as_ref()
+            .map_or(HolidayZone::Metropole, HolidayZone::for_insee)
+    }
+
+    /// The service's hours with its closures and holiday zone, ready to evaluate. Free-text or
+    /// missing hours evaluate to `unknown` (closed on closure days).
+    pub fn timetable(&self) -> Timetable {
+        Timetable::new(
+            self.hours.expression().cloned(),
+            self.holiday_zone(),
+            self.closures.clone(),
+        )
+    }
+
     /// Free of charge, as far as the data says.
     pub fn is_free(&self) -> bool {
         self.fee.as_deref() == Some("gratuit")

@@ -4,7 +4,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
-use relais_domain::calendar::HolidayZone;
 use relais_domain::geo::{GeoPoint, walk_minutes};
 use relais_domain::hours::{Status, Timetable};
 use relais_domain::referentials::{theme_label, theme_parent};
@@ -291,16 +290,7 @@ impl Index {
         if let Some(c) = cell {
             self.grid.entry(c).or_default().push(doc_id);
         }
-        let zone = service
-            .location
-            .insee
-            .as_ref()
-            .map_or(HolidayZone::Metropole, HolidayZone::for_insee);
-        let timetable = Timetable::new(
-            service.hours.expression().cloned(),
-            zone,
-            service.closures.clone(),
-        );
+        let timetable = service.timetable();
         let changes = compute_changes(
             &timetable,
             self.window_start,

@@ -8,9 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Europe::Paris;
 use serde::Serialize;
 
-use relais_domain::calendar::HolidayZone;
 use relais_domain::geo::{GeoPoint, Postcode, centre_of, geography};
-use relais_domain::hours::Timetable;
 use relais_domain::referentials::{is_known_theme, publics, reception_modes};
 use relais_domain::{ServiceId, Status};
 use relais_search::{GeoFilter, Query};
@@ -219,16 +217,7 @@ async fn get_service(
         let (s, n) = index.get(sid).ok_or_else(not_found)?;
         (s.clone(), n.clone())
     };
-    let zone = service
-        .location
-        .insee
-        .as_ref()
-        .map_or(HolidayZone::Metropole, HolidayZone::for_insee);
-    let timetable = Timetable::new(
-        service.hours.expression().cloned(),
-        zone,
-        service.closures.clone(),
-    );
+    let timetable = service.timetable();
     let today = now.with_timezone(&Paris).date_naive();
     let week: Vec<DayView> = (0..7)
         .map(|i| DayView::from(timetable.day(today + Duration::days(i))))
