@@ -84,11 +84,17 @@ done
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$BASE$SEARCH" >/dev/null
 echo "  RSS after warm-up: $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
 
+# Under load (THREADS x CONNECTIONS) latency is mostly queueing behind the 2 cores; one
+# connection at a time (-t1 -c1, SOLO_DURATION s) shows the latency of a request alone.
+SOLO_DURATION="${SOLO_DURATION:-5}"
 run() {
     local name="$1" path="$2"
     echo "== wrk $name: $path"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$path" >"$WORK/wrk.out"
     grep -E '^\s+(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors' "$WORK/wrk.out" | sed 's/^\s*/  /'
+    echo "  -- one connection (-t1 -c1 -d${SOLO_DURATION}s)"
+    wrk -t1 -c1 -d"${SOLO_DURATION}s" --latency "$BASE$path" >"$WORK/wrk.out"
+    grep -E '^\s+(50|90|99)%|Requests/sec|Non-2xx|Socket errors' "$WORK/wrk.out" | sed 's/^\s*/  /'
 }
 run healthz /healthz
 run text_geo_open_now "$SEARCH"

@@ -98,6 +98,15 @@ WHERE tsv @@ q AND $GEO
 ORDER BY rank DESC LIMIT 20;
 SQL
 
+# Sizes of the candidate sets the in-process index walks (its rarest term, or its grid cells).
+"$PG_BIN/psql" "$URL" -X -A -t <<SQL
+SELECT 'services matching juridique (anywhere)=' || count(*) FROM services
+    WHERE tsv @@ plainto_tsquery('french', 'juridique');
+SELECT 'services matching aide (anywhere)=' || count(*) FROM services
+    WHERE tsv @@ plainto_tsquery('french', 'aide');
+SELECT 'services within 2 km of Paris 18e=' || count(*) FROM services WHERE $GEO;
+SQL
+
 for name in text_only geo_theme text_geo; do
     echo
     echo "== $name"
