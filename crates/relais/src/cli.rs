@@ -64,6 +64,11 @@ pub enum Command {
         /// Seed: the same seed gives the same dataset.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Reference day (YYYY-MM-DD; default: today in Paris). Dates in the dataset (closures
+        /// of the coming end of year and August, verification dates) are relative to it, so that
+        /// a demo always looks current; the same seed and day give the same dataset.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
         /// Folder to write into (created if missing).
         #[arg(long)]
         out: PathBuf,

@@ -222,7 +222,17 @@ fn demo_is_deterministic_for_a_seed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = |seed: &str, out: &str| {
         let o = Command::new(env!("CARGO_BIN_EXE_relais"))
-            .args(["demo", "--services", "300", "--seed", seed, "--out", out])
+            .args([
+                "demo",
+                "--services",
+                "300",
+                "--seed",
+                seed,
+                "--today",
+                "2026-11-26",
+                "--out",
+                out,
+            ])
             .current_dir(dir.path())
             .output()
             .expect("runs");

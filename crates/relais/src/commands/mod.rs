@@ -46,9 +46,15 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Demo {
             services,
             seed,
+            today,
             out,
         } => {
-            demo::write_demo(services, seed, &out)?;
+            let today = today.unwrap_or_else(|| {
+                chrono::Utc::now()
+                    .with_timezone(&chrono_tz::Europe::Paris)
+                    .date_naive()
+            });
+            demo::write_demo(services, seed, today, &out)?;
             Ok(ExitCode::SUCCESS)
         }
     }
