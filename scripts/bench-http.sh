@@ -68,7 +68,8 @@ for _ in $(seq 3000); do   # 30 s at most
 done
 [[ -n "$ready" ]] || { echo "bench-http: not ready after 30 s" >&2; cat "$WORK/serve.err" >&2; exit 1; }
 printf '  start to /readyz 200: %.3fs\n' "$(echo "$ready - $start" | bc -l)"
-grep -o 'ready_ms=[0-9]*' "$WORK/serve.err" | sed 's/^/  server log: /' || true
+# The log may be coloured: strip escape sequences before looking for the field.
+sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.err" | grep -o 'ready_ms=[0-9]*' | sed 's/^/  server log: /' || true
 echo "  RSS when ready: $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
 
 SEARCH="/api/v1/services?q=juridique&near=48.892,2.348&radius_km=2&open_now=true"
