@@ -103,8 +103,9 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn count_services(&self) -> Result<u64, StoreError>;
 
     /// The last seq of the change sequence (0 when nothing was ever written). Every created,
-    /// updated or deleted service gets a new, strictly increasing seq from the database, so nodes
-    /// on one PostgreSQL agree.
+    /// updated or deleted service — and every service of a structure whose record changed, since
+    /// services are shown with their structure — gets a new, strictly increasing seq from the
+    /// database, so nodes on one PostgreSQL agree.
     async fn current_seq(&self) -> Result<i64, StoreError>;
 
     /// Changes with a seq greater than `seq`, in increasing seq order, at most `limit`.

@@ -91,9 +91,15 @@ impl Store for PostgresStore {
                 .await?
                 .into_iter()
                 .collect();
+        // Structures whose record changed: their services show its name, so each of them gets a
+        // change in the sequence (below) and every node re-indexes it.
+        let mut renamed: Vec<Uuid> = Vec::new();
         for s in structures {
             let outcome = Outcome::of(stored.get(&s.id.0).map(String::as_str), s);
             outcome.count(&mut counts.structures);
+            if matches!(outcome, Outcome::Updated) {
+                renamed.push(s.id.0);
+            }
             if outcome.writes() {
                 let row = StructureRow::from_domain(s)?;
                 sqlx::query(UPSERT_STRUCTURE)
@@ -159,6 +165,15 @@ impl Store for PostgresStore {
                     .await
                     .map_err(|e| service_write_error(e, svc))?;
             }
+        }
+
+        for id in &renamed {
+            sqlx::query(
+                "INSERT INTO changes (service_id) SELECT id FROM services WHERE structure_id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
 
         tx.commit().await?;

@@ -88,6 +88,9 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut counts = ImportCounts::default();
 
+        // Structures whose record changed: their services show its name, so each of them gets a
+        // change in the sequence (below) and every node re-indexes it.
+        let mut renamed: Vec<Uuid> = Vec::new();
         for s in structures {
             let stored: Option<String> =
                 sqlx::query_scalar("SELECT data FROM structures WHERE id = ?1")
@@ -96,6 +99,9 @@ impl Store for SqliteStore {
                     .await?;
             let outcome = Outcome::of(stored.as_deref(), s);
             outcome.count(&mut counts.structures);
+            if matches!(outcome, Outcome::Updated) {
+                renamed.push(s.id.0);
+            }
             if outcome.writes() {
                 let row = StructureRow::from_domain(s)?;
                 sqlx::query(UPSERT_STRUCTURE)
@@ -158,6 +164,15 @@ impl Store for SqliteStore {
                     .await
                     .map_err(|e| service_write_error(e, svc))?;
             }
+        }
+
+        for id in &renamed {
+            sqlx::query(
+                "INSERT INTO changes (service_id) SELECT id FROM services WHERE structure_id = ?1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
 
         tx.commit().await?;

@@ -594,3 +594,48 @@ async fn changes_in_the_store_reach_the_index() {
     // Nothing new: nothing applied.
     assert_eq!(app.state.sync_index().await.expect("sync"), 0);
 }
+
+#[tokio::test]
+async fn a_renamed_structure_reaches_the_index() {
+    let app = TestApp::new().await;
+    let before = app.store.current_seq().await.expect("seq");
+    let mut parsed =
+        relais_exchange::parse_document("directory.json", FIXTURE).expect("fixture parses");
+    let barreau = parsed
+        .structures
+        .iter_mut()
+        .find(|s| s.source_id == "barreau")
+        .expect("barreau");
+    barreau.name =
+        relais_domain::text::Name::parse("Ordre des avocats — accès au droit").expect("name");
+    let counts = app
+        .store
+        .apply_import(&parsed.structures, &[])
+        .await
+        .expect("import");
+    assert_eq!(
+        (counts.structures.updated, counts.structures.unchanged),
+        (1, 1)
+    );
+    // Its five services are in the change sequence, and nothing else.
+    let changes = app.store.changes_since(before, 100).await.expect("changes");
+    assert_eq!(changes.len(), 5);
+    assert_eq!(app.state.sync_index().await.expect("sync"), 5);
+    let v = app.search("q=ordre%20avocats").await;
+    assert_eq!(v["meta"]["total"], 5, "{v}");
+    assert_eq!(
+        v["services"][0]["structure"]["name"],
+        "Ordre des avocats — accès au droit"
+    );
+    // "barreau" now only matches the one description that says it.
+    assert_eq!(
+        names(&app.search("q=barreau").await),
+        vec!["Consultation juridique gratuite"]
+    );
+    // The same import again changes nothing.
+    app.store
+        .apply_import(&parsed.structures, &[])
+        .await
+        .expect("import");
+    assert_eq!(app.state.sync_index().await.expect("sync"), 0);
+}
