@@ -148,10 +148,12 @@ impl Store for PostgresStore {
                 .await?
                 .into_iter()
                 .collect();
+        let mut written: HashSet<Uuid> = HashSet::new();
         for svc in services {
             let outcome = Outcome::of(stored.get(&svc.id.0).map(String::as_str), svc);
             outcome.count(&mut counts.services);
             if outcome.writes() {
+                written.insert(svc.id.0);
                 let row = ServiceRow::from_domain(svc)?;
                 sqlx::query(UPSERT_SERVICE)
                     .bind(row.id)
@@ -167,13 +169,20 @@ impl Store for PostgresStore {
             }
         }
 
+        // Services written above already have their change; the others of a changed structure
+        // get one now.
         for id in &renamed {
-            sqlx::query(
-                "INSERT INTO changes (service_id) SELECT id FROM services WHERE structure_id = $1",
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            let ids: Vec<Uuid> =
+                sqlx::query_scalar("SELECT id FROM services WHERE structure_id = $1 ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for service_id in ids.into_iter().filter(|i| !written.contains(i)) {
+                sqlx::query("INSERT INTO changes (service_id) VALUES ($1)")
+                    .bind(service_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
 
         tx.commit().await?;

@@ -135,6 +135,7 @@ impl Store for SqliteStore {
             known.insert(svc.structure_id.0);
         }
 
+        let mut written: HashSet<Uuid> = HashSet::new();
         for svc in services {
             let stored: Option<String> =
                 sqlx::query_scalar("SELECT data FROM services WHERE id = ?1")
@@ -144,6 +145,7 @@ impl Store for SqliteStore {
             let outcome = Outcome::of(stored.as_deref(), svc);
             outcome.count(&mut counts.services);
             if outcome.writes() {
+                written.insert(svc.id.0);
                 let mut row = ServiceRow::from_domain(svc)?;
                 row.seq = sqlx::query_scalar(
                     "INSERT INTO changes (service_id) VALUES (?1) RETURNING seq",
@@ -166,13 +168,20 @@ impl Store for SqliteStore {
             }
         }
 
+        // Services written above already have their change; the others of a changed structure
+        // get one now.
         for id in &renamed {
-            sqlx::query(
-                "INSERT INTO changes (service_id) SELECT id FROM services WHERE structure_id = ?1",
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            let ids: Vec<Uuid> =
+                sqlx::query_scalar("SELECT id FROM services WHERE structure_id = ?1 ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for service_id in ids.into_iter().filter(|i| !written.contains(i)) {
+                sqlx::query("INSERT INTO changes (service_id) VALUES (?1)")
+                    .bind(service_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
 
         tx.commit().await?;
