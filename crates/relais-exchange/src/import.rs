@@ -215,6 +215,17 @@ impl<'f> Cx<'f> {
                 continue;
             }
             if !seen_structures.contains_key(&s.structure_id) {
+                parsed.external_structures.push(crate::ExternalStructure {
+                    item: rec.item.clone(),
+                    structure: s.structure_id,
+                    source: s.source.clone(),
+                    source_id: rec
+                        .obj
+                        .get("structure_id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                });
                 self.note(
                     &rec.item,
                     "structure absente du document : le service sera rattaché à une structure déjà connue, \

@@ -95,4 +95,19 @@ pub struct Parsed {
     /// Services, in document order (suspended ones left out).
     pub services: Vec<Service>,
     pub notes: Vec<Note>,
+    /// Services whose structure is not in the document: the caller must find it in its store
+    /// or refuse the import, naming the item and the structure as the producer wrote them.
+    pub external_structures: Vec<ExternalStructure>,
+}
+
+/// A service's reference to a structure that the document does not contain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalStructure {
+    /// Where the service is in the document (`services[3]`).
+    pub item: String,
+    /// The structure's derived id.
+    pub structure: relais_domain::StructureId,
+    /// The structure's `source` and `id` as the producer wrote them.
+    pub source: String,
+    pub source_id: String,
 }

@@ -188,6 +188,7 @@ fn demo_data_survives_export_and_reimport() {
             structures,
             services,
             notes: Vec::new(),
+            external_structures: Vec::new(),
         },
     );
     // Demo data is clean: nothing to note.

@@ -178,7 +178,25 @@ async fn a_service_of_an_unknown_structure_is_refused() {
     .expect("write");
     let o = relais(&db, &["import", file.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stderr(&o).contains("structure_id: "), "{}", stderr(&o));
+    let expected = format!(
+        "{}:services[0]: structure_id: la structure « nowhere » (source « t ») n'est ni dans les fichiers importés ni dans l'annuaire",
+        file.display()
+    );
+    assert!(stderr(&o).lines().any(|l| l == expected), "{}", stderr(&o));
+    // Once the structure is known, the same file imports.
+    let st = db.dir.path().join("structure.json");
+    std::fs::write(
+        &st,
+        r#"[{"source":"t","id":"nowhere","nom":"Structure","date_maj":"2026-01-01"}]"#,
+    )
+    .expect("write");
+    assert!(
+        relais(&db, &["import", st.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let o = relais(&db, &["import", file.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[tokio::test]

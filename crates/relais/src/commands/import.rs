@@ -1,11 +1,11 @@
 //! `relais import`: data·inclusion files, validated together, written in one transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use relais_domain::{Service, Structure, StructureId};
-use relais_exchange::{ImportError, Note, parse_document};
+use relais_exchange::{ExternalStructure, ImportError, Note, parse_document};
 use relais_store::{DynStore, ImportCounts};
 
 /// At most this many errors are printed; the rest are counted.
@@ -31,6 +31,7 @@ pub async fn validate_files(
     let mut errors: Vec<String> = Vec::new();
     let mut structures: HashMap<StructureId, Structure> = HashMap::new();
     let mut services: Vec<(String, Service)> = Vec::new();
+    let mut external: Vec<(String, ExternalStructure)> = Vec::new();
     let mut notes = Vec::new();
     for path in files {
         let name = path.display().to_string();
@@ -47,6 +48,12 @@ pub async fn validate_files(
                     structures.insert(s.id, s);
                 }
                 services.extend(parsed.services.into_iter().map(|s| (name.clone(), s)));
+                external.extend(
+                    parsed
+                        .external_structures
+                        .into_iter()
+                        .map(|e| (name.clone(), e)),
+                );
                 notes.extend(
                     parsed
                         .notes
@@ -57,23 +64,24 @@ pub async fn validate_files(
             Err(errs) => errors.extend(errs.iter().map(ImportError::to_string)),
         }
     }
-    // Every service must rest on a structure: in the files, or already in the store.
-    let mut known: HashSet<StructureId> = structures.keys().copied().collect();
-    let missing: HashSet<StructureId> = services
-        .iter()
-        .map(|(_, s)| s.structure_id)
-        .filter(|id| !known.contains(id))
-        .collect();
-    for id in missing {
-        if store.get_structure(id).await?.is_some() {
-            known.insert(id);
+    // Every service must rest on a structure: in one of the files, or already in the store.
+    let mut in_store: HashMap<StructureId, bool> = HashMap::new();
+    for (file, e) in &external {
+        if structures.contains_key(&e.structure) {
+            continue;
         }
-    }
-    for (file, s) in &services {
-        if !known.contains(&s.structure_id) {
+        let found = match in_store.get(&e.structure) {
+            Some(f) => *f,
+            None => {
+                let f = store.get_structure(e.structure).await?.is_some();
+                in_store.insert(e.structure, f);
+                f
+            }
+        };
+        if !found {
             errors.push(format!(
-                "{file}:services[id={}]: structure_id: structure « {} » introuvable dans les fichiers importés ni dans l'annuaire",
-                s.source_id, s.source_id
+                "{file}:{}: structure_id: la structure « {} » (source « {} ») n'est ni dans les fichiers importés ni dans l'annuaire",
+                e.item, e.source_id, e.source
             ));
         }
     }
