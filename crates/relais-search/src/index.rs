@@ -384,6 +384,14 @@ impl Index {
                         }
                     }
                 }
+                // Text with nothing searchable in it (only stop words, emoji…) matches nothing
+                // rather than everything.
+                if ids.is_empty() {
+                    return SearchResult {
+                        total: 0,
+                        hits: Vec::new(),
+                    };
+                }
                 ids.sort_unstable();
                 ids.dedup();
                 ids
@@ -560,6 +568,17 @@ impl Index {
             lat: g.centre.lat + dlat,
             lon: g.centre.lon + dlon,
         });
+        let span = (i64::from(hi.0 - lo.0) + 1) * (i64::from(hi.1 - lo.1) + 1);
+        // A huge box (a centre near a pole, a wide radius) would visit more cells than exist:
+        // then filter the occupied cells instead.
+        if span > self.grid.len() as i64 {
+            return self
+                .grid
+                .keys()
+                .filter(|(a, b)| (lo.0..=hi.0).contains(a) && (lo.1..=hi.1).contains(b))
+                .copied()
+                .collect();
+        }
         let mut out = Vec::new();
         for a in lo.0..=hi.0 {
             for b in lo.1..=hi.1 {

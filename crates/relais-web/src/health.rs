@@ -64,13 +64,23 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let _ = writeln!(out, "relais_index_terms {}", stats.terms);
     let _ = writeln!(
         out,
-        "# HELP relais_index_age_seconds Time since the index was built from the store."
+        "# HELP relais_index_age_seconds Time since the index was last brought up to date with the store (grows only while syncing fails)."
     );
     let _ = writeln!(out, "# TYPE relais_index_age_seconds gauge");
     let _ = writeln!(
         out,
         "relais_index_age_seconds {}",
-        (now - stats.built_at).num_seconds().max(0)
+        (now - state.synced_at()).num_seconds().max(0)
+    );
+    let _ = writeln!(
+        out,
+        "# HELP relais_index_built_timestamp_seconds When the index was built from the store (Unix time)."
+    );
+    let _ = writeln!(out, "# TYPE relais_index_built_timestamp_seconds gauge");
+    let _ = writeln!(
+        out,
+        "relais_index_built_timestamp_seconds {}",
+        stats.built_at.timestamp()
     );
     let _ = writeln!(
         out,

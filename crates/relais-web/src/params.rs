@@ -132,3 +132,34 @@ impl Params {
         }
     }
 }
+
+/// Parses an instant in RFC 3339. A `+` in a query string decodes to a space, so
+/// `2026-12-01T14:30:00+01:00` typed as is arrives as `2026-12-01T14:30:00 01:00`: the space
+/// before the offset is read back as `+`.
+pub fn parse_instant(v: &str) -> Result<chrono::DateTime<chrono::Utc>, &'static str> {
+    let fixed;
+    let v = match v.rsplit_once(' ') {
+        Some((head, offset)) if offset.len() == 5 && offset.as_bytes()[2] == b':' => {
+            fixed = format!("{head}+{offset}");
+            fixed.as_str()
+        }
+        _ => v,
+    };
+    chrono::DateTime::parse_from_rfc3339(v)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|_| "date et heure RFC 3339 attendues (ex. 2026-12-01T14:30:00+01:00 ; encoder + en %2B)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_survive_a_plus_decoded_as_space() {
+        let expected = parse_instant("2026-12-01T14:30:00+01:00").expect("valid");
+        assert_eq!(parse_instant("2026-12-01T14:30:00 01:00"), Ok(expected));
+        assert_eq!(parse_instant("2026-12-01T13:30:00Z"), Ok(expected));
+        assert!(parse_instant("2026-12-01T14:30:00").is_err());
+        assert!(parse_instant("demain 01:00").is_err());
+    }
+}

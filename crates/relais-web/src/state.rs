@@ -25,6 +25,8 @@ pub struct AppState {
     clock: Clock,
     /// Last change sequence applied to the index.
     applied_seq: Arc<AtomicI64>,
+    /// When the index was last brought up to date with the store (Unix seconds).
+    synced_at: Arc<AtomicI64>,
     ready: Arc<AtomicBool>,
 }
 
@@ -42,8 +44,10 @@ impl AppState {
         let seq = store.current_seq().await?;
         let structures = store.list_structures().await?;
         let services = store.list_services().await?;
-        let index = Index::build(&structures, services, clock());
+        let now = clock();
+        let index = Index::build(&structures, services, now);
         Ok(Self {
+            synced_at: Arc::new(AtomicI64::new(now.timestamp())),
             store,
             index: Arc::new(RwLock::new(index)),
             metrics: Arc::new(Metrics::default()),
@@ -71,6 +75,11 @@ impl AppState {
     /// Whether the index is loaded.
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Relaxed)
+    }
+
+    /// When the index was last brought up to date with the store: the age of what searches see.
+    pub fn synced_at(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.synced_at.load(Ordering::Relaxed), 0).unwrap_or_default()
     }
 
     /// Last change sequence applied to the index.
@@ -116,6 +125,7 @@ impl AppState {
         if self.index().window_is_stale(now) {
             self.index_mut().refresh_window(now);
         }
+        self.synced_at.store(now.timestamp(), Ordering::Relaxed);
         Ok(applied)
     }
 

@@ -639,3 +639,36 @@ async fn a_renamed_structure_reaches_the_index() {
         .expect("import");
     assert_eq!(app.state.sync_index().await.expect("sync"), 0);
 }
+
+#[tokio::test]
+async fn odd_but_valid_input_is_answered_sensibly() {
+    let app = TestApp::new().await;
+    // Nothing searchable in the text: nothing matches (not everything).
+    assert_eq!(app.search("q=%F0%9F%98%80").await["meta"]["total"], 0);
+    assert_eq!(app.search("q=de%20la").await["meta"]["total"], 0);
+    // An offset typed with a literal + (decoded as a space) is still understood.
+    let v = app.search("open_at=2026-12-22T10:30:00+01:00").await;
+    assert_eq!(v["meta"]["at"], "2026-12-22T10:30:00+01:00");
+    // A centre at the pole with the widest radius: an empty answer, not a scan of the planet.
+    assert_eq!(
+        app.search("near=90,0&radius_km=50").await["meta"]["total"],
+        0
+    );
+    // Non-standard methods share one metrics label.
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .method("FOOBAR")
+                .uri("/healthz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let (_, metrics, _) = app.get_raw("/metrics").await;
+    assert!(!metrics.contains("FOOBAR"), "{metrics}");
+    assert!(metrics.contains(r#"method="other""#), "{metrics}");
+}

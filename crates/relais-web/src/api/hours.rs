@@ -5,7 +5,6 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use relais_domain::calendar::{HolidayZone, public_holidays};
@@ -40,11 +39,7 @@ async fn evaluate(
 ) -> Result<Json<Evaluation>, ApiError> {
     let mut p = Params::parse(raw.as_deref())?;
     let expr = p.one("expr");
-    let at = p.parse_one("at", |v| {
-        DateTime::parse_from_rfc3339(v)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| "date et heure RFC 3339 attendues (ex. 2026-12-01T14:30:00+01:00)")
-    });
+    let at = p.parse_one("at", crate::params::parse_instant);
     let zone = p
         .parse_one("insee", |v| {
             InseeCode::parse(v).map(|c| HolidayZone::for_insee(&c))

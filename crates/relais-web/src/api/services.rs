@@ -151,11 +151,7 @@ pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiE
     let free_only = p.flag("free");
     let wheelchair_only = p.flag("accessible");
     let open_now = p.flag("open_now");
-    let open_at = p.parse_one("open_at", |v| {
-        DateTime::parse_from_rfc3339(v)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| "date et heure RFC 3339 attendues (ex. 2026-12-01T14:30:00+01:00)")
-    });
+    let open_at = p.parse_one("open_at", crate::params::parse_instant);
     if open_now && open_at.is_some() {
         p.error("open_at", "open_now et open_at s'excluent");
     }
