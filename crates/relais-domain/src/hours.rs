@@ -76,9 +76,21 @@ pub struct HoursError {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OpeningHours {
-    raw: String,
+    raw: Arc<str>,
     compiled: Arc<Compiled>,
 }
+
+/// Expressions already compiled, shared by every service that uses the same text: a directory
+/// repeats a few hundred expressions over tens of thousands of services, and a compiled rule set
+/// is far larger than its text. Parsing is pure, so sharing the result changes nothing but time
+/// and memory. Bounded: past [`COMPILED_CACHE_MAX`] distinct expressions, new ones are compiled
+/// without being kept.
+static COMPILED_CACHE: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<Arc<str>, Arc<Compiled>>>,
+> = std::sync::OnceLock::new();
+
+/// Most distinct expressions kept in the shared cache.
+pub const COMPILED_CACHE_MAX: usize = 100_000;
 
 /// The expression cut at its `||` separators, each part ready for the crate's evaluator, with
 /// state-less comment rules already turned `unknown`.
@@ -105,12 +117,25 @@ impl OpeningHours {
     pub fn parse(s: &str) -> Result<Self, HoursError> {
         let leading = s.chars().take_while(|c| c.is_whitespace()).count();
         let raw = s.trim();
+        let cache = COMPILED_CACHE.get_or_init(Default::default);
+        if let Some((raw, compiled)) = cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_key_value(raw)
+        {
+            return Ok(Self {
+                raw: Arc::clone(raw),
+                compiled: Arc::clone(compiled),
+            });
+        }
         let engine: Engine = raw.parse().map_err(|e| hours_error(raw, leading, &e))?;
-        let compiled = compile(raw, engine);
-        Ok(Self {
-            raw: raw.to_owned(),
-            compiled: Arc::new(compiled),
-        })
+        let compiled = Arc::new(compile(raw, engine));
+        let raw: Arc<str> = Arc::from(raw);
+        let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() < COMPILED_CACHE_MAX {
+            map.insert(Arc::clone(&raw), Arc::clone(&compiled));
+        }
+        Ok(Self { raw, compiled })
     }
     /// The expression as written.
     pub fn as_str(&self) -> &str {
@@ -126,7 +151,7 @@ impl TryFrom<String> for OpeningHours {
 }
 impl From<OpeningHours> for String {
     fn from(o: OpeningHours) -> String {
-        o.raw
+        o.raw.to_string()
     }
 }
 

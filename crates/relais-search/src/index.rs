@@ -6,7 +6,7 @@ use chrono_tz::Europe::Paris;
 
 use relais_domain::geo::{GeoPoint, walk_minutes};
 use relais_domain::hours::{Status, Timetable};
-use relais_domain::referentials::{theme_label, theme_parent};
+use relais_domain::referentials::{PARENT_THEMES, theme_label, theme_parent, themes};
 use relais_domain::{Service, ServiceId, Structure, StructureId};
 
 use crate::text::Analyzer;
@@ -99,7 +99,7 @@ struct Doc {
     /// Sorted distinct term ids with the best field weight for each.
     terms: Vec<(u32, f32)>,
     /// Theme slugs and their parents.
-    themes: Vec<String>,
+    themes: Vec<&'static str>,
     timetable: Timetable,
     /// Status changes in the window: (minutes since window start, status from then on); the first
     /// entry is at 0.
@@ -158,8 +158,48 @@ impl Index {
             built_at: now,
             window_start: start_of_local_day(now),
         };
-        for s in services {
-            index.insert(s);
+        // Text analysis and the hours window are the costly part and independent per service:
+        // they run on every core; numbering terms and documents stays sequential.
+        let window = (
+            index.window_start,
+            index.window_start + Duration::days(WINDOW_DAYS),
+        );
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let chunk = services.len().div_ceil(threads).max(1);
+        let mut services = services;
+        let mut chunks: Vec<Vec<Service>> = Vec::with_capacity(threads);
+        while services.len() > chunk {
+            let rest = services.split_off(chunk);
+            chunks.push(services);
+            services = rest;
+        }
+        chunks.push(services);
+        let prepared: Vec<Vec<Prepared>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|part| {
+                    let index = &index;
+                    scope.spawn(move || {
+                        let analyzer = Analyzer::default();
+                        let mut stems = HashMap::new();
+                        part.into_iter()
+                            .map(|s| {
+                                let name = index.structure_name(&s);
+                                prepare(&analyzer, &mut stems, s, name, window)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for p in prepared.into_iter().flatten() {
+            index.insert_prepared(p);
         }
         index
     }
@@ -235,43 +275,33 @@ impl Index {
     }
 
     fn insert(&mut self, service: Service) {
-        let doc_id = self.docs.len() as DocId;
-        let structure_name = self
-            .structures
+        let structure_name = self.structure_name(&service);
+        let window = (
+            self.window_start,
+            self.window_start + Duration::days(WINDOW_DAYS),
+        );
+        let prepared = prepare(
+            &self.analyzer,
+            &mut HashMap::new(),
+            service,
+            structure_name,
+            window,
+        );
+        self.insert_prepared(prepared);
+    }
+
+    fn structure_name(&self, service: &Service) -> Arc<str> {
+        self.structures
             .get(&service.structure_id)
             .cloned()
-            .unwrap_or_else(|| Arc::from(""));
+            .unwrap_or_else(|| Arc::from(""))
+    }
 
-        // Text: the best field weight per term.
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        let mut add = |text: &str, w: f32, analyzer: &Analyzer| {
-            for t in analyzer.terms(text) {
-                let e = weights.entry(t).or_insert(0.0);
-                if *e < w {
-                    *e = w;
-                }
-            }
-        };
-        add(service.name.as_str(), W_NAME, &self.analyzer);
-        add(&structure_name, W_STRUCTURE, &self.analyzer);
-        add(&service.description, W_DESCRIPTION, &self.analyzer);
-        let mut themes: Vec<String> = Vec::with_capacity(service.themes.len() * 2);
-        for slug in &service.themes {
-            if let Some(label) = theme_label(slug) {
-                add(label, W_THEME, &self.analyzer);
-            }
-            let parent = theme_parent(slug);
-            if let Some(label) = theme_label(parent) {
-                add(label, W_THEME, &self.analyzer);
-            }
-            themes.push(slug.clone());
-            if parent != slug {
-                themes.push(parent.to_owned());
-            }
-        }
-        themes.sort();
-        themes.dedup();
-        let mut terms: Vec<(u32, f32)> = weights
+    /// Adds a prepared document: term ids, postings and grid are the only sequential work.
+    fn insert_prepared(&mut self, p: Prepared) {
+        let doc_id = self.docs.len() as DocId;
+        let mut terms: Vec<(u32, f32)> = p
+            .weights
             .into_iter()
             .map(|(t, w)| {
                 let next = self.vocabulary.len() as u32;
@@ -284,27 +314,19 @@ impl Index {
             })
             .collect();
         terms.sort_unstable_by_key(|(t, _)| *t);
-
-        let point = service.location.point;
-        let cell = point.as_ref().map(cell_of);
-        if let Some(c) = cell {
+        let point = p.service.location.point;
+        if let Some(c) = point.as_ref().map(cell_of) {
             self.grid.entry(c).or_default().push(doc_id);
         }
-        let timetable = service.timetable();
-        let changes = compute_changes(
-            &timetable,
-            self.window_start,
-            self.window_start + Duration::days(WINDOW_DAYS),
-        );
-        self.by_id.insert(service.id, doc_id);
+        self.by_id.insert(p.service.id, doc_id);
         self.docs.push(Some(Doc {
-            service: Arc::new(service),
-            structure_name,
+            service: Arc::new(p.service),
+            structure_name: p.structure_name,
             point,
             terms,
-            themes,
-            timetable,
-            changes,
+            themes: p.themes,
+            timetable: p.timetable,
+            changes: p.changes,
         }));
         self.live += 1;
     }
@@ -522,7 +544,12 @@ impl Index {
 
     fn passes_filters(&self, d: &Doc, q: &Query, at: DateTime<Utc>) -> bool {
         let s = &d.service;
-        if !q.themes.is_empty() && !q.themes.iter().any(|t| d.themes.binary_search(t).is_ok()) {
+        if !q.themes.is_empty()
+            && !q
+                .themes
+                .iter()
+                .any(|t| d.themes.binary_search(&t.as_str()).is_ok())
+        {
             return false;
         }
         if let Some(p) = &q.public
@@ -594,6 +621,74 @@ impl Index {
     pub fn ids(&self) -> HashSet<ServiceId> {
         self.by_id.keys().copied().collect()
     }
+}
+
+/// What a service contributes to the index, computed without touching the index.
+struct Prepared {
+    service: Service,
+    structure_name: Arc<str>,
+    /// Each term with the best weight of the fields it appears in.
+    weights: Vec<(String, f32)>,
+    themes: Vec<&'static str>,
+    timetable: Timetable,
+    changes: Vec<(u32, Status)>,
+}
+
+fn prepare(
+    analyzer: &Analyzer,
+    stems: &mut HashMap<String, String>,
+    service: Service,
+    structure_name: Arc<str>,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Prepared {
+    let mut weights: HashMap<String, f32> = HashMap::new();
+    let mut add = |text: &str, w: f32| {
+        analyzer.for_each_term(text, stems, |t| match weights.get_mut(t) {
+            Some(e) => *e = e.max(w),
+            None => {
+                weights.insert(t.to_owned(), w);
+            }
+        });
+    };
+    add(service.name.as_str(), W_NAME);
+    add(&structure_name, W_STRUCTURE);
+    add(&service.description, W_DESCRIPTION);
+    let mut themes: Vec<&'static str> = Vec::with_capacity(service.themes.len() * 2);
+    for slug in &service.themes {
+        if let Some(label) = theme_label(slug) {
+            add(label, W_THEME);
+        }
+        let parent = theme_parent(slug);
+        if let Some(label) = theme_label(parent) {
+            add(label, W_THEME);
+        }
+        themes.extend(static_theme(slug));
+        if parent != slug {
+            themes.extend(static_theme(parent));
+        }
+    }
+    themes.sort_unstable();
+    themes.dedup();
+    let timetable = service.timetable();
+    let changes = compute_changes(&timetable, start, end);
+    Prepared {
+        weights: weights.into_iter().collect(),
+        service,
+        structure_name,
+        themes,
+        timetable,
+        changes,
+    }
+}
+
+/// The referential's own copy of a theme slug (shared by every document, never freed).
+fn static_theme(slug: &str) -> Option<&'static str> {
+    themes().get(slug).map(|e| e.value.as_str()).or_else(|| {
+        PARENT_THEMES
+            .iter()
+            .find(|(p, _)| *p == slug)
+            .map(|(p, _)| *p)
+    })
 }
 
 /// The status changes of a timetable over `[start, end)`, in minutes since `start`.

@@ -1,6 +1,8 @@
 //! French text analysis for the index: folding (case and accents), tokenising, stop words and
 //! Snowball stemming, applied the same way to documents and queries.
 
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 use relais_domain::text::fold;
@@ -36,13 +38,40 @@ impl Analyzer {
     /// letter or digit, French stop words and single letters dropped, stemmed.
     pub fn terms(&self, text: &str) -> Vec<String> {
         let folded = fold(text);
-        folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && (w.len() > 1 || w.chars().all(|c| c.is_ascii_digit())))
-            .filter(|w| !STOP_WORDS.contains(w))
+        words(&folded)
             .map(|w| self.stemmer.stem(singular(w)).into_owned())
             .collect()
     }
+
+    /// Calls `f` with each term of `text`, like [`Self::terms`], remembering stems in `stems`
+    /// (a directory repeats the same words many times: stemming each once saves most of the
+    /// work of indexing).
+    pub fn for_each_term(
+        &self,
+        text: &str,
+        stems: &mut HashMap<String, String>,
+        mut f: impl FnMut(&str),
+    ) {
+        let folded = fold(text);
+        for w in words(&folded) {
+            match stems.get(w) {
+                Some(stem) => f(stem),
+                None => {
+                    let stem = self.stemmer.stem(singular(w)).into_owned();
+                    f(&stem);
+                    stems.insert(w.to_owned(), stem);
+                }
+            }
+        }
+    }
+}
+
+/// The words of folded text that can be terms.
+fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && (w.len() > 1 || w.chars().all(|c| c.is_ascii_digit())))
+        .filter(|w| !STOP_WORDS.contains(w))
 }
 
 /// Drops a plural `s` or `x` before stemming: Snowball French stems `étrangers` and `étranger`
@@ -69,5 +98,11 @@ mod tests {
         assert_eq!(a.terms("droit"), a.terms("DROITS"));
         assert_eq!(a.terms("Droits des étrangers").len(), 2);
         assert!(a.terms("de la").is_empty());
+        let mut stems = HashMap::new();
+        let mut cached = Vec::new();
+        a.for_each_term("Droits des étrangers, droits", &mut stems, |t| {
+            cached.push(t.to_owned())
+        });
+        assert_eq!(cached, a.terms("Droits des étrangers, droits"));
     }
 }

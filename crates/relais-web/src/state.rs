@@ -41,11 +41,22 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Loads the whole directory from the store into a new index.
     pub async fn load(store: DynStore, clock: Clock) -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
         let seq = store.current_seq().await?;
         let structures = store.list_structures().await?;
         let services = store.list_services().await?;
+        let read = started.elapsed();
         let now = clock();
-        let index = Index::build(&structures, services, now);
+        let count = services.len();
+        // Building is CPU work of a few seconds for a large directory: off the async workers.
+        let index =
+            tokio::task::spawn_blocking(move || Index::build(&structures, services, now)).await?;
+        tracing::info!(
+            services = count,
+            read_ms = read.as_millis() as u64,
+            index_ms = (started.elapsed() - read).as_millis() as u64,
+            "directory loaded"
+        );
         Ok(Self {
             synced_at: Arc::new(AtomicI64::new(now.timestamp())),
             store,
