@@ -9,6 +9,7 @@ use relais_domain::hours::{Status, Timetable};
 use relais_domain::referentials::{PARENT_THEMES, theme_label, theme_parent, themes};
 use relais_domain::{Service, ServiceId, Structure, StructureId};
 
+use crate::listing::Listing;
 use crate::text::Analyzer;
 
 /// Days of precomputed status changes (today and the next 7 days).
@@ -64,7 +65,7 @@ pub enum QueryError {
 /// One result.
 #[derive(Clone, Debug)]
 pub struct Hit {
-    pub service: Arc<Service>,
+    pub listing: Arc<Listing>,
     pub structure_name: Arc<str>,
     pub distance_m: Option<f64>,
     pub walk_minutes: Option<u32>,
@@ -93,7 +94,7 @@ type DocId = u32;
 
 #[derive(Debug)]
 struct Doc {
-    service: Arc<Service>,
+    listing: Arc<Listing>,
     structure_name: Arc<str>,
     point: Option<GeoPoint>,
     /// Sorted distinct term ids with the best field weight for each.
@@ -142,10 +143,17 @@ fn start_of_local_day(now: DateTime<Utc>) -> DateTime<Utc> {
 impl Index {
     /// Builds the index of `services` (with their structures' names) at `now`.
     pub fn build(structures: &[Structure], services: Vec<Service>, now: DateTime<Utc>) -> Self {
-        let mut index = Self {
+        let mut index = Self::new(structures, now);
+        index.extend(services);
+        index
+    }
+
+    /// An empty index that knows the structures' names, to be filled with [`Self::extend`].
+    pub fn new(structures: &[Structure], now: DateTime<Utc>) -> Self {
+        Self {
             analyzer: Analyzer::default(),
-            docs: Vec::with_capacity(services.len()),
-            by_id: HashMap::with_capacity(services.len()),
+            docs: Vec::new(),
+            by_id: HashMap::new(),
             vocabulary: HashMap::new(),
             postings: Vec::new(),
             grid: HashMap::new(),
@@ -157,12 +165,16 @@ impl Index {
             dead: 0,
             built_at: now,
             window_start: start_of_local_day(now),
-        };
-        // Text analysis and the hours window are the costly part and independent per service:
-        // they run on every core; numbering terms and documents stays sequential.
+        }
+    }
+
+    /// Adds services not yet in the index (a batch of a first load; use [`Self::upsert`] for
+    /// changes). Text analysis and the hours window are the costly part and independent per
+    /// service: they run on every core; numbering terms and documents stays sequential.
+    pub fn extend(&mut self, services: Vec<Service>) {
         let window = (
-            index.window_start,
-            index.window_start + Duration::days(WINDOW_DAYS),
+            self.window_start,
+            self.window_start + Duration::days(WINDOW_DAYS),
         );
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -176,11 +188,11 @@ impl Index {
             services = rest;
         }
         chunks.push(services);
+        let index = &*self;
         let prepared: Vec<Vec<Prepared>> = std::thread::scope(|scope| {
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|part| {
-                    let index = &index;
                     scope.spawn(move || {
                         let analyzer = Analyzer::default();
                         let mut stems = HashMap::new();
@@ -199,9 +211,14 @@ impl Index {
                 .collect()
         });
         for p in prepared.into_iter().flatten() {
-            index.insert_prepared(p);
+            if let Some(old) = self.by_id.get(&p.listing.id).copied() {
+                // Already there (a page boundary moved under a concurrent write): replace.
+                self.docs[old as usize] = None;
+                self.live -= 1;
+                self.dead += 1;
+            }
+            self.insert_prepared(p);
         }
-        index
     }
 
     /// Figures about the index.
@@ -248,10 +265,15 @@ impl Index {
         }
     }
 
-    /// A service by id.
-    pub fn get(&self, id: ServiceId) -> Option<(&Arc<Service>, &Arc<str>)> {
+    /// A service's listing and structure name, by id.
+    pub fn get(&self, id: ServiceId) -> Option<(&Arc<Listing>, &Arc<str>)> {
         let d = self.docs[*self.by_id.get(&id)? as usize].as_ref()?;
-        Some((&d.service, &d.structure_name))
+        Some((&d.listing, &d.structure_name))
+    }
+
+    /// The name of a structure, as indexed.
+    pub fn structure(&self, id: StructureId) -> Option<&Arc<str>> {
+        self.structures.get(&id)
     }
 
     /// Whether the day changed since the window of precomputed hours was computed.
@@ -314,13 +336,13 @@ impl Index {
             })
             .collect();
         terms.sort_unstable_by_key(|(t, _)| *t);
-        let point = p.service.location.point;
+        let point = p.listing.location.point;
         if let Some(c) = point.as_ref().map(cell_of) {
             self.grid.entry(c).or_default().push(doc_id);
         }
-        self.by_id.insert(p.service.id, doc_id);
+        self.by_id.insert(p.listing.id, doc_id);
         self.docs.push(Some(Doc {
-            service: Arc::new(p.service),
+            listing: Arc::new(p.listing),
             structure_name: p.structure_name,
             point,
             terms,
@@ -331,29 +353,31 @@ impl Index {
         self.live += 1;
     }
 
-    /// Drops removed documents and renumbers (postings and grid refer to document numbers).
+    /// Drops removed documents and renumbers them (postings and grid refer to document
+    /// numbers); each document keeps its analysed terms, so nothing is analysed again.
     fn compact(&mut self) {
         let docs: Vec<Doc> = std::mem::take(&mut self.docs)
             .into_iter()
             .flatten()
             .collect();
-        let services: Vec<Service> = docs
-            .into_iter()
-            .map(|d| Arc::unwrap_or_clone(d.service))
-            .collect();
-        let window_start = self.window_start;
-        let structures = std::mem::take(&mut self.structures);
         self.by_id.clear();
-        self.vocabulary.clear();
-        self.postings.clear();
         self.grid.clear();
-        self.live = 0;
-        self.dead = 0;
-        self.structures = structures;
-        self.window_start = window_start;
-        for s in services {
-            self.insert(s);
+        for p in &mut self.postings {
+            p.clear();
         }
+        for (i, d) in docs.iter().enumerate() {
+            let doc_id = i as DocId;
+            for (t, _) in &d.terms {
+                self.postings[*t as usize].push(doc_id);
+            }
+            if let Some(c) = d.point.as_ref().map(cell_of) {
+                self.grid.entry(c).or_default().push(doc_id);
+            }
+            self.by_id.insert(d.listing.id, doc_id);
+        }
+        self.live = docs.len();
+        self.dead = 0;
+        self.docs = docs.into_iter().map(Some).collect();
     }
 
     /// Status of a document at `at`: from the precomputed window, else evaluated.
@@ -503,7 +527,7 @@ impl Index {
         let order = |a: &(DocId, f32, Option<f64>), b: &(DocId, f32, Option<f64>)| {
             b.1.total_cmp(&a.1)
                 .then(key(a).total_cmp(&key(b)))
-                .then_with(|| self.doc(a.0).service.id.cmp(&self.doc(b.0).service.id))
+                .then_with(|| self.doc(a.0).listing.id.cmp(&self.doc(b.0).listing.id))
         };
         let end = (q.offset + q.limit).min(total);
         if q.offset >= total {
@@ -523,7 +547,7 @@ impl Index {
             .map(|&(doc_id, score, distance_m)| {
                 let d = self.doc(doc_id);
                 Hit {
-                    service: Arc::clone(&d.service),
+                    listing: Arc::clone(&d.listing),
                     structure_name: Arc::clone(&d.structure_name),
                     distance_m,
                     walk_minutes: distance_m.map(walk_minutes),
@@ -543,7 +567,7 @@ impl Index {
     }
 
     fn passes_filters(&self, d: &Doc, q: &Query, at: DateTime<Utc>) -> bool {
-        let s = &d.service;
+        let s = &d.listing;
         if !q.themes.is_empty()
             && !q
                 .themes
@@ -553,7 +577,7 @@ impl Index {
             return false;
         }
         if let Some(p) = &q.public
-            && !s.publics.iter().any(|x| x == p || x == "tous-publics")
+            && !s.publics.iter().any(|x| *x == p || *x == "tous-publics")
         {
             return false;
         }
@@ -567,11 +591,11 @@ impl Index {
                 return false;
             }
         }
-        if q.free_only && !s.is_free() {
+        if q.free_only && !s.free {
             return false;
         }
         if let Some(m) = &q.reception_mode
-            && !s.reception_modes.iter().any(|x| x == m)
+            && !s.reception_modes.iter().any(|x| *x == m)
         {
             return false;
         }
@@ -625,7 +649,7 @@ impl Index {
 
 /// What a service contributes to the index, computed without touching the index.
 struct Prepared {
-    service: Service,
+    listing: Listing,
     structure_name: Arc<str>,
     /// Each term with the best weight of the fields it appears in.
     weights: Vec<(String, f32)>,
@@ -673,7 +697,7 @@ fn prepare(
     let changes = compute_changes(&timetable, start, end);
     Prepared {
         weights: weights.into_iter().collect(),
-        service,
+        listing: Listing::of(&service),
         structure_name,
         themes,
         timetable,
@@ -682,7 +706,7 @@ fn prepare(
 }
 
 /// The referential's own copy of a theme slug (shared by every document, never freed).
-fn static_theme(slug: &str) -> Option<&'static str> {
+pub(crate) fn static_theme(slug: &str) -> Option<&'static str> {
     themes().get(slug).map(|e| e.value.as_str()).or_else(|| {
         PARENT_THEMES
             .iter()

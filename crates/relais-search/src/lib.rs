@@ -8,6 +8,8 @@
 //! live evaluation.
 
 mod index;
+mod listing;
 pub mod text;
 
 pub use index::{GeoFilter, Hit, Index, IndexStats, Query, QueryError, SearchResult, WINDOW_DAYS};
+pub use listing::Listing;

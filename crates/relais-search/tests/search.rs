@@ -140,7 +140,7 @@ fn sample() -> Index {
 }
 
 fn names(r: &relais_search::SearchResult) -> Vec<&str> {
-    r.hits.iter().map(|h| h.service.name.as_str()).collect()
+    r.hits.iter().map(|h| h.listing.name.as_str()).collect()
 }
 
 fn query() -> Query {
@@ -221,7 +221,7 @@ fn geo_radius_distance_and_walking_time() {
     );
     assert_eq!(r.total, 4, "Saint-Denis is 8.8 km away");
     let first = &r.hits[0];
-    assert_eq!(first.service.name.as_str(), "Maintien dans le logement");
+    assert_eq!(first.listing.name.as_str(), "Maintien dans le logement");
     assert_eq!(first.distance_m.map(|d| d.round()), Some(0.0));
     assert_eq!(first.walk_minutes, Some(0));
     let dists: Vec<f64> = r.hits.iter().map(|h| h.distance_m.expect("geo")).collect();
@@ -229,7 +229,7 @@ fn geo_radius_distance_and_walking_time() {
     let b = r
         .hits
         .iter()
-        .find(|h| h.service.source_id == "b")
+        .find(|h| h.listing.id == ServiceId::derive("test", "b"))
         .expect("b");
     let d = b.distance_m.expect("geo");
     assert_eq!(b.walk_minutes, Some((d * 1.3 / 75.0).ceil() as u32));
@@ -309,13 +309,13 @@ fn open_now_uses_the_hours() {
     let e = all
         .hits
         .iter()
-        .find(|h| h.service.source_id == "e")
+        .find(|h| h.listing.id == ServiceId::derive("test", "e"))
         .expect("e");
     assert_eq!(e.status, Status::Unknown);
     let a = all
         .hits
         .iter()
-        .find(|h| h.service.source_id == "a")
+        .find(|h| h.listing.id == ServiceId::derive("test", "a"))
         .expect("a");
     assert_eq!(a.status, Status::Open);
     assert_eq!(a.next_change, Some(paris(2026, 11, 26, 12, 0)));
@@ -561,10 +561,10 @@ proptest! {
         while offset < full.total {
             let page = idx.search(&Query { limit, offset, ..base.clone() }, now());
             prop_assert_eq!(page.total, full.total);
-            paged.extend(page.hits.iter().map(|h| h.service.id));
+            paged.extend(page.hits.iter().map(|h| h.listing.id));
             offset += limit;
         }
-        let expected: Vec<ServiceId> = full.hits.iter().map(|h| h.service.id).collect();
+        let expected: Vec<ServiceId> = full.hits.iter().map(|h| h.listing.id).collect();
         prop_assert_eq!(paged, expected);
         for h in &full.hits {
             prop_assert!(h.distance_m.expect("geo") <= radius);

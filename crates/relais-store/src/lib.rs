@@ -96,6 +96,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Large lists are decoded on every core (see `tests/store.rs`, `list_services_of_50_000`).
     async fn list_services(&self) -> Result<Vec<Service>, StoreError>;
 
+    /// Up to `limit` services whose id is greater than `after` (all, when `None`), in id order:
+    /// the page after `after`. Lets the index load a large directory without holding every
+    /// record at once; the next page starts after the greatest id of this one.
+    async fn list_services_page(
+        &self,
+        after: Option<ServiceId>,
+        limit: u32,
+    ) -> Result<Vec<Service>, StoreError>;
+
     async fn get_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError>;
 
     async fn get_structure(&self, id: StructureId) -> Result<Option<Structure>, StoreError>;

@@ -203,6 +203,31 @@ impl Store for SqliteStore {
         decode_services(rows).await
     }
 
+    async fn list_services_page(
+        &self,
+        after: Option<ServiceId>,
+        limit: u32,
+    ) -> Result<Vec<Service>, StoreError> {
+        let rows: Vec<(Uuid, String)> = match after {
+            Some(after) => {
+                sqlx::query_as("SELECT id, data FROM services WHERE id > ?1 ORDER BY id LIMIT ?2")
+                    .bind(after.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query_as("SELECT id, data FROM services ORDER BY id LIMIT ?1")
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        let mut services = decode_services(rows).await?;
+        services.sort_unstable_by_key(|s| s.id);
+        Ok(services)
+    }
+
     async fn get_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
         let row: Option<ServiceRow> = sqlx::query_as(&format!("{SELECT_SERVICE} WHERE id = ?1"))
             .bind(id.0)

@@ -775,3 +775,25 @@ fn cpu_seconds() -> f64 {
     });
     ticks / 100.0
 }
+
+#[tokio::test]
+async fn services_page_by_id_covering_everything_once() {
+    let db = TestDb::new().await;
+    let st = &db.store;
+    let s1 = structure("1");
+    let services: Vec<Service> = (0..25).map(|i| service(&s1, &format!("p{i}"))).collect();
+    st.apply_import(&[s1], &services).await.expect("import");
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = st.list_services_page(after, 7).await.expect("page");
+        assert!(page.len() <= 7);
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        seen.extend(page);
+    }
+    let mut expected = services.clone();
+    expected.sort_by_key(|s| s.id);
+    assert_eq!(seen, expected);
+    db.finish().await;
+}

@@ -13,6 +13,9 @@ use relais_store::DynStore;
 
 use crate::metrics::Metrics;
 
+/// Services read from the store per page when loading the index.
+const LOAD_PAGE: u32 = 5_000;
+
 /// A source of the current time (fixed in tests).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -44,17 +47,31 @@ impl AppState {
         let started = std::time::Instant::now();
         let seq = store.current_seq().await?;
         let structures = store.list_structures().await?;
-        let services = store.list_services().await?;
-        let read = started.elapsed();
         let now = clock();
-        let count = services.len();
-        // Building is CPU work of a few seconds for a large directory: off the async workers.
-        let index =
-            tokio::task::spawn_blocking(move || Index::build(&structures, services, now)).await?;
+        // Pages of services, each indexed before the next is read: the full records of a large
+        // directory never sit in memory all at once (the index keeps listings only).
+        let mut index = Index::new(&structures, now);
+        drop(structures);
+        let mut after = None;
+        let mut read = std::time::Duration::ZERO;
+        loop {
+            let t = std::time::Instant::now();
+            let page = store.list_services_page(after, LOAD_PAGE).await?;
+            read += t.elapsed();
+            let Some(last) = page.last().map(|s| s.id) else {
+                break;
+            };
+            after = Some(last);
+            index = tokio::task::spawn_blocking(move || {
+                index.extend(page);
+                index
+            })
+            .await?;
+        }
         tracing::info!(
-            services = count,
+            services = index.len(),
             read_ms = read.as_millis() as u64,
-            index_ms = (started.elapsed() - read).as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
             "directory loaded"
         );
         Ok(Self {

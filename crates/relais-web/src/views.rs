@@ -46,11 +46,12 @@ impl From<&Closure> for ClosureView {
     }
 }
 
-fn themes(s: &Service) -> Vec<ThemeView> {
-    s.themes
+fn themes<T: AsRef<str>>(slugs: &[T]) -> Vec<ThemeView> {
+    slugs
         .iter()
+        .map(|t| t.as_ref())
         .map(|t| ThemeView {
-            slug: t.clone(),
+            slug: t.to_owned(),
             label: theme_label(t),
             parent: theme_parent(t).to_owned(),
         })
@@ -87,7 +88,7 @@ pub struct ServiceSummary {
 impl ServiceSummary {
     /// The view of a search hit.
     pub fn from_hit(h: &Hit) -> Self {
-        let s = &h.service;
+        let s = &h.listing;
         Self {
             id: s.id.to_string(),
             name: s.name.to_string(),
@@ -95,7 +96,7 @@ impl ServiceSummary {
                 id: s.structure_id.to_string(),
                 name: h.structure_name.to_string(),
             },
-            themes: themes(s),
+            themes: themes(&s.themes),
             address: s.location.address.clone(),
             postcode: s.location.postcode.as_ref().map(ToString::to_string),
             commune: s.location.commune.clone(),
@@ -109,8 +110,8 @@ impl ServiceSummary {
             opening_hours: s.hours.as_text().map(str::to_owned),
             closures: s.closures.iter().map(ClosureView::from).collect(),
             languages: s.languages.clone(),
-            free: s.is_free(),
-            reception_modes: s.reception_modes.clone(),
+            free: s.free,
+            reception_modes: s.reception_modes.iter().map(|m| (*m).to_owned()).collect(),
             wheelchair_accessible: s.wheelchair_accessible,
         }
     }
@@ -216,7 +217,7 @@ impl ServiceDetail {
                 name: structure_name.to_owned(),
             },
             source: s.source.clone(),
-            themes: themes(s),
+            themes: themes(&s.themes),
             publics: s.publics.clone(),
             publics_details: s.publics_details.clone(),
             fee: s.fee.clone(),

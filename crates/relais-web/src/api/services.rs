@@ -208,10 +208,26 @@ async fn get_service(
     let not_found = || ApiError::NotFound(format!("aucun service n'a l'identifiant « {id} »"));
     let sid: ServiceId = id.parse().map_err(|_| not_found())?;
     let now = state.now();
-    let (service, structure_name) = {
-        let index = state.index();
-        let (s, n) = index.get(sid).ok_or_else(not_found)?;
-        (s.clone(), n.clone())
+    // The index answers "does it exist" without a query; the full record comes from the store.
+    if state.index().get(sid).is_none() {
+        return Err(not_found());
+    }
+    let service = state
+        .store
+        .get_service(sid)
+        .await
+        .map_err(anyhow::Error::from)?
+        .ok_or_else(not_found)?;
+    let indexed_name = state.index().structure(service.structure_id).cloned();
+    let structure_name = match indexed_name {
+        Some(n) => n.to_string(),
+        None => state
+            .store
+            .get_structure(service.structure_id)
+            .await
+            .map_err(anyhow::Error::from)?
+            .map(|s| s.name.to_string())
+            .unwrap_or_default(),
     };
     let timetable = service.timetable();
     let today = now.with_timezone(&Paris).date_naive();
