@@ -466,6 +466,7 @@ impl Index {
         });
 
         let mut matches: Vec<(DocId, f32, Option<f64>)> = Vec::new();
+        let bbox = q.geo.map_or((0.0, 0.0, 0.0, 0.0), |g| bounding_box(&g));
         let consider = |doc_id: DocId, matches: &mut Vec<(DocId, f32, Option<f64>)>| {
             let Some(d) = self.docs[doc_id as usize].as_ref() else {
                 return;
@@ -477,22 +478,32 @@ impl Index {
                     Err(_) => return,
                 }
             }
-            let distance = match &q.geo {
-                Some(g) => match &d.point {
-                    Some(p) => {
-                        let dist = g.centre.distance_m(p);
-                        if dist > g.radius_m {
-                            return;
-                        }
-                        Some(dist)
+            // Cheapest checks first: the box around the circle, then the filters (open now is
+            // a binary search), and the exact distance last, for the few that remain.
+            let point = match (&q.geo, &d.point) {
+                (Some(_), None) => return,
+                (Some(_), Some(p)) => {
+                    let (lat_min, lat_max, lon_min, lon_max) = bbox;
+                    if p.lat < lat_min || p.lat > lat_max || p.lon < lon_min || p.lon > lon_max {
+                        return;
                     }
-                    None => return,
-                },
-                None => None,
+                    Some(p)
+                }
+                (None, _) => None,
             };
             if !self.passes_filters(d, q, at) {
                 return;
             }
+            let distance = match (&q.geo, point) {
+                (Some(g), Some(p)) => {
+                    let dist = g.centre.distance_m(p);
+                    if dist > g.radius_m {
+                        return;
+                    }
+                    Some(dist)
+                }
+                _ => None,
+            };
             matches.push((doc_id, score, distance));
         };
         match (rarest, geo_size, &cells) {
@@ -609,15 +620,14 @@ impl Index {
     }
 
     fn cells_around(&self, g: &GeoFilter) -> Vec<(i32, i32)> {
-        let dlat = g.radius_m / 111_195.0;
-        let dlon = dlat / g.centre.lat.to_radians().cos().max(0.01);
+        let (lat_min, lat_max, lon_min, lon_max) = bounding_box(g);
         let lo = cell_of(&GeoPoint {
-            lat: g.centre.lat - dlat,
-            lon: g.centre.lon - dlon,
+            lat: lat_min,
+            lon: lon_min,
         });
         let hi = cell_of(&GeoPoint {
-            lat: g.centre.lat + dlat,
-            lon: g.centre.lon + dlon,
+            lat: lat_max,
+            lon: lon_max,
         });
         let span = (i64::from(hi.0 - lo.0) + 1) * (i64::from(hi.1 - lo.1) + 1);
         // A huge box (a centre near a pole, a wide radius) would visit more cells than exist:
@@ -713,6 +723,22 @@ pub(crate) fn static_theme(slug: &str) -> Option<&'static str> {
             .find(|(p, _)| *p == slug)
             .map(|(p, _)| *p)
     })
+}
+
+/// A box that contains the circle: (lat min, lat max, lon min, lon max), in degrees. Margins
+/// are generous on purpose — fewer metres per degree (110.574 km) than the sphere of
+/// `distance_m` (111.195 km), and the longitude span taken at the circle's highest latitude — so
+/// that no point of the circle falls outside; the exact distance decides at the edge.
+fn bounding_box(g: &GeoFilter) -> (f64, f64, f64, f64) {
+    let dlat = g.radius_m / 110_574.0 + 1e-9;
+    let widest = (g.centre.lat.abs() + dlat).min(89.9).to_radians().cos();
+    let dlon = (g.radius_m / (110_574.0 * widest)).min(360.0) + 1e-9;
+    (
+        g.centre.lat - dlat,
+        g.centre.lat + dlat,
+        g.centre.lon - dlon,
+        g.centre.lon + dlon,
+    )
 }
 
 /// The status changes of a timetable over `[start, end)`, in minutes since `start`.
