@@ -115,7 +115,9 @@ pub struct Index {
     by_id: HashMap<ServiceId, DocId>,
     vocabulary: HashMap<String, u32>,
     postings: Vec<Vec<DocId>>,
-    grid: HashMap<(i32, i32), Vec<DocId>>,
+    /// Documents by grid cell, with their point, so that the place is checked without reading
+    /// the document.
+    grid: HashMap<(i32, i32), Vec<(DocId, GeoPoint)>>,
     structures: HashMap<StructureId, Arc<str>>,
     live: usize,
     dead: usize,
@@ -337,8 +339,8 @@ impl Index {
             .collect();
         terms.sort_unstable_by_key(|(t, _)| *t);
         let point = p.listing.location.point;
-        if let Some(c) = point.as_ref().map(cell_of) {
-            self.grid.entry(c).or_default().push(doc_id);
+        if let Some(p) = point {
+            self.grid.entry(cell_of(&p)).or_default().push((doc_id, p));
         }
         self.by_id.insert(p.listing.id, doc_id);
         self.docs.push(Some(Doc {
@@ -370,8 +372,8 @@ impl Index {
             for (t, _) in &d.terms {
                 self.postings[*t as usize].push(doc_id);
             }
-            if let Some(c) = d.point.as_ref().map(cell_of) {
-                self.grid.entry(c).or_default().push(doc_id);
+            if let Some(p) = d.point {
+                self.grid.entry(cell_of(&p)).or_default().push((doc_id, p));
             }
             self.by_id.insert(d.listing.id, doc_id);
         }
@@ -466,11 +468,24 @@ impl Index {
         });
 
         let mut matches: Vec<(DocId, f32, Option<f64>)> = Vec::new();
+        // The place first, from the point alone: the box around the circle, then the exact
+        // distance. `None`: outside, or no point while a place is asked.
         let bbox = q.geo.map_or((0.0, 0.0, 0.0, 0.0), |g| bounding_box(&g));
-        let consider = |doc_id: DocId, matches: &mut Vec<(DocId, f32, Option<f64>)>| {
-            let Some(d) = self.docs[doc_id as usize].as_ref() else {
-                return;
-            };
+        let place = |p: Option<&GeoPoint>| -> Option<Option<f64>> {
+            let Some(g) = &q.geo else { return Some(None) };
+            let p = p?;
+            let (lat_min, lat_max, lon_min, lon_max) = bbox;
+            if p.lat < lat_min || p.lat > lat_max || p.lon < lon_min || p.lon > lon_max {
+                return None;
+            }
+            let dist = g.centre.distance_m(p);
+            (dist <= g.radius_m).then_some(Some(dist))
+        };
+        // Then the text and the filters (open now is a binary search).
+        let rest = |doc_id: DocId,
+                    d: &Doc,
+                    distance: Option<f64>,
+                    matches: &mut Vec<(DocId, f32, Option<f64>)>| {
             let mut score = 0.0;
             for (k, &t) in query_terms.iter().enumerate() {
                 match d.terms.binary_search_by_key(&t, |(id, _)| *id) {
@@ -478,59 +493,36 @@ impl Index {
                     Err(_) => return,
                 }
             }
-            // Cheapest checks first: the box around the circle, then the filters (open now is
-            // a binary search), and the exact distance last, for the few that remain.
-            let point = match (&q.geo, &d.point) {
-                (Some(_), None) => return,
-                (Some(_), Some(p)) => {
-                    let (lat_min, lat_max, lon_min, lon_max) = bbox;
-                    if p.lat < lat_min || p.lat > lat_max || p.lon < lon_min || p.lon > lon_max {
-                        return;
-                    }
-                    Some(p)
-                }
-                (None, _) => None,
-            };
-            if !self.passes_filters(d, q, at) {
-                return;
+            if self.passes_filters(d, q, at) {
+                matches.push((doc_id, score, distance));
             }
-            let distance = match (&q.geo, point) {
-                (Some(g), Some(p)) => {
-                    let dist = g.centre.distance_m(p);
-                    if dist > g.radius_m {
-                        return;
+        };
+        let from_grid = |cs: &[(i32, i32)], matches: &mut Vec<(DocId, f32, Option<f64>)>| {
+            for c in cs {
+                for (id, p) in self.grid.get(c).into_iter().flatten() {
+                    if let Some(distance) = place(Some(p))
+                        && let Some(d) = self.docs[*id as usize].as_ref()
+                    {
+                        rest(*id, d, distance, matches);
                     }
-                    Some(dist)
                 }
-                _ => None,
-            };
-            matches.push((doc_id, score, distance));
+            }
+        };
+        let from_ids = |ids: &mut dyn Iterator<Item = DocId>,
+                        matches: &mut Vec<(DocId, f32, Option<f64>)>| {
+            for id in ids {
+                if let Some(d) = self.docs[id as usize].as_ref()
+                    && let Some(distance) = place(d.point.as_ref())
+                {
+                    rest(id, d, distance, matches);
+                }
+            }
         };
         match (rarest, geo_size, &cells) {
-            (Some(p), Some(g), Some(cs)) if g < p.len() => {
-                for c in cs {
-                    for &id in self.grid.get(c).into_iter().flatten() {
-                        consider(id, &mut matches);
-                    }
-                }
-            }
-            (Some(p), _, _) => {
-                for &id in p {
-                    consider(id, &mut matches);
-                }
-            }
-            (None, Some(_), Some(cs)) => {
-                for c in cs {
-                    for &id in self.grid.get(c).into_iter().flatten() {
-                        consider(id, &mut matches);
-                    }
-                }
-            }
-            _ => {
-                for id in 0..self.docs.len() as DocId {
-                    consider(id, &mut matches);
-                }
-            }
+            (Some(p), Some(g), Some(cs)) if g < p.len() => from_grid(cs, &mut matches),
+            (Some(p), _, _) => from_ids(&mut p.iter().copied(), &mut matches),
+            (None, Some(_), Some(cs)) => from_grid(cs, &mut matches),
+            _ => from_ids(&mut (0..self.docs.len() as DocId), &mut matches),
         }
 
         let total = matches.len();
