@@ -276,11 +276,11 @@ impl Geography {
         };
         for (i, c) in g.communes.iter().enumerate() {
             g.by_insee.insert(c.insee.0.clone(), i);
-            if c.current {
-                g.by_folded_name.insert(name_key(&c.name), i);
-                for p in &c.postcodes {
-                    g.by_postcode.entry(p.0.clone()).or_default().push(i);
-                }
+            // A former commune keeps its name and postcodes for "where": people still live
+            // in Pierrefitte-sur-Seine, and its centre is where they are.
+            g.by_folded_name.insert(name_key(&c.name), i);
+            for p in &c.postcodes {
+                g.by_postcode.entry(p.0.clone()).or_default().push(i);
             }
         }
         // Aliases people type for arrondissements: "Paris 18", "Paris 18e", "75018".
@@ -332,12 +332,19 @@ impl Geography {
             .map(|&i| &self.communes[i])
     }
 
-    /// The current communes (arrondissements for Paris) a postcode serves; possibly several.
+    /// The communes (arrondissements for Paris) a postcode serves; possibly several. A postcode
+    /// that a merged commune brought to its new commune (93380: Pierrefitte-sur-Seine, now in
+    /// Saint-Denis) names the former commune, the precise area.
     pub fn by_postcode(&self, postcode: &Postcode) -> Vec<&Commune> {
         let Some(ids) = self.by_postcode.get(postcode.as_str()) else {
             return Vec::new();
         };
-        let all: Vec<&Commune> = ids.iter().map(|&i| &self.communes[i]).collect();
+        let rows: Vec<&Commune> = ids.iter().map(|&i| &self.communes[i]).collect();
+        let former: Vec<&Commune> = rows.iter().copied().filter(|c| !c.current).collect();
+        if !former.is_empty() {
+            return former;
+        }
+        let all: Vec<&Commune> = rows;
         // Paris as a whole lists every Paris postcode; its arrondissements are the precise answer.
         let arr: Vec<&Commune> = all
             .iter()
@@ -352,11 +359,12 @@ impl Geography {
     pub fn resolve(&self, input: &str) -> Vec<&Commune> {
         let t = input.trim();
         if t.len() == 5 && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            if let Some(c) = InseeCode::parse(t)
+            // The row itself, not the commune it merged into: its centre is the place meant.
+            if let Some(&i) = InseeCode::parse(t)
                 .ok()
-                .and_then(|code| self.by_insee(&code))
+                .and_then(|code| self.by_insee.get(code.as_str()))
             {
-                return vec![c];
+                return vec![&self.communes[i]];
             }
             if let Ok(pc) = Postcode::parse(t) {
                 return self.by_postcode(&pc);
@@ -401,13 +409,25 @@ mod tests {
     }
 
     #[test]
-    fn pierrefitte_resolves_to_saint_denis() {
+    fn pierrefitte_belongs_to_saint_denis_but_is_still_a_place() {
+        // Administratively, 93059 is Saint-Denis since 1 January 2025.
         let c = geography().by_insee(&code("93059")).expect("known");
         assert_eq!(c.insee.as_str(), "93066");
-        let by_pc = geography().by_postcode(&Postcode::parse("93380").expect("ok"));
+        // For "where", the former commune keeps its own name, postcode and centre.
+        let g = geography();
+        let by_name = g.resolve("Pierrefitte-sur-Seine");
+        assert_eq!(by_name.len(), 1);
+        assert_eq!(by_name[0].insee.as_str(), "93059");
+        assert_eq!(g.resolve("93059")[0].insee.as_str(), "93059");
+        let by_pc = g.by_postcode(&Postcode::parse("93380").expect("ok"));
         assert_eq!(by_pc.len(), 1);
-        assert_eq!(by_pc[0].name, "Saint-Denis");
-        assert!(geography().by_name("Pierrefitte-sur-Seine").is_none());
+        assert_eq!(by_pc[0].name, "Pierrefitte-sur-Seine");
+        assert_eq!(
+            by_pc[0].merged_into.as_ref().map(InseeCode::as_str),
+            Some("93066")
+        );
+        // Saint-Denis's own postcodes still lead to Saint-Denis.
+        assert_eq!(g.resolve("93200")[0].name, "Saint-Denis");
     }
 
     #[test]
