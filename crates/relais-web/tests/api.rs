@@ -176,11 +176,24 @@ async fn the_same_place_by_postcode_insee_code_or_point() {
     let centre = app.search("commune=75118").await["meta"]["centre"].clone();
     let near = format!("near={},{}&radius_km=1.5", centre["lat"], centre["lon"]);
     assert_eq!(names(&app.search(&near).await), by_name);
-    // A former commune's code leads to the one it merged into.
-    let v = app.search("commune=93059&radius_km=5").await;
+    // A former commune (merged into Saint-Denis in 2025) is still a place, by code, name or
+    // postcode, centred on itself.
+    let by_code = app.search("commune=93059&radius_km=5").await;
     assert!(
-        names(&v).contains(&"Point-justice de Saint-Denis".to_owned()),
-        "{v}"
+        names(&by_code).contains(&"Point-justice de Saint-Denis".to_owned()),
+        "{by_code}"
+    );
+    let by_name = app
+        .search("commune=Pierrefitte-sur-Seine&radius_km=5")
+        .await;
+    assert_eq!(by_name["meta"]["centre"], by_code["meta"]["centre"]);
+    assert_eq!(
+        app.search("postcode=93380&radius_km=5").await["meta"]["centre"],
+        by_code["meta"]["centre"]
+    );
+    assert_ne!(
+        app.search("commune=93066").await["meta"]["centre"],
+        by_code["meta"]["centre"]
     );
 }
 
