@@ -123,6 +123,16 @@ pub struct Index {
     dead: usize,
     built_at: DateTime<Utc>,
     window_start: DateTime<Utc>,
+    /// Bumped when documents are renumbered (compaction).
+    generation: u64,
+}
+
+/// Status changes computed for a new window, to install with [`Index::apply_window`].
+#[derive(Debug)]
+pub struct WindowUpdate {
+    start: DateTime<Utc>,
+    generation: u64,
+    changes: Vec<Option<Vec<(u32, Status)>>>,
 }
 
 fn cell_of(p: &GeoPoint) -> (i32, i32) {
@@ -167,6 +177,7 @@ impl Index {
             dead: 0,
             built_at: now,
             window_start: start_of_local_day(now),
+            generation: 0,
         }
     }
 
@@ -284,18 +295,55 @@ impl Index {
     }
 
     /// Recomputes every service's status changes for a window starting today, if the day
-    /// changed since the last computation. Returns whether it did.
+    /// changed since the last computation. Returns whether it did. Holds the index for the whole
+    /// computation: a server uses [`Self::compute_window`] then [`Self::apply_window`] instead.
     pub fn refresh_window(&mut self, now: DateTime<Utc>) -> bool {
+        match self.compute_window(now) {
+            Some(update) => {
+                self.apply_window(update);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The status changes of every document for a window starting on `now`'s day, computed
+    /// without changing the index (a read lock is enough), or `None` if the window is current.
+    pub fn compute_window(&self, now: DateTime<Utc>) -> Option<WindowUpdate> {
         let start = start_of_local_day(now);
         if start == self.window_start {
-            return false;
+            return None;
         }
-        self.window_start = start;
         let end = start + Duration::days(WINDOW_DAYS);
-        for d in self.docs.iter_mut().flatten() {
-            d.changes = compute_changes(&d.timetable, start, end);
+        let changes = self
+            .docs
+            .iter()
+            .map(|d| {
+                d.as_ref()
+                    .map(|d| compute_changes(&d.timetable, start, end))
+            })
+            .collect();
+        Some(WindowUpdate {
+            start,
+            generation: self.generation,
+            changes,
+        })
+    }
+
+    /// Installs a window computed by [`Self::compute_window`]. Documents added or replaced in
+    /// between (or all of them, if the index was compacted) are computed here.
+    pub fn apply_window(&mut self, update: WindowUpdate) {
+        let end = update.start + Duration::days(WINDOW_DAYS);
+        let same_numbering = update.generation == self.generation;
+        let mut computed = update.changes.into_iter();
+        for slot in &mut self.docs {
+            let precomputed = computed.next().flatten().filter(|_| same_numbering);
+            if let Some(d) = slot {
+                d.changes =
+                    precomputed.unwrap_or_else(|| compute_changes(&d.timetable, update.start, end));
+            }
         }
-        true
+        self.window_start = update.start;
     }
 
     fn insert(&mut self, service: Service) {
@@ -379,6 +427,7 @@ impl Index {
         }
         self.live = docs.len();
         self.dead = 0;
+        self.generation += 1;
         self.docs = docs.into_iter().map(Some).collect();
     }
 

@@ -11,5 +11,7 @@ mod index;
 mod listing;
 pub mod text;
 
-pub use index::{GeoFilter, Hit, Index, IndexStats, Query, QueryError, SearchResult, WINDOW_DAYS};
+pub use index::{
+    GeoFilter, Hit, Index, IndexStats, Query, QueryError, SearchResult, WINDOW_DAYS, WindowUpdate,
+};
 pub use listing::Listing;

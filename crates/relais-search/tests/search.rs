@@ -585,3 +585,89 @@ proptest! {
         prop_assert_eq!(r.total, expected);
     }
 }
+
+#[test]
+fn the_hours_window_moves_to_a_new_day_like_a_fresh_build() {
+    let services = many();
+    let day1 = now();
+    let day3 = paris(2026, 11, 28, 9, 30);
+    let mut idx = Index::build(&[structure()], services.clone(), day1);
+    assert!(idx.window_is_stale(day3));
+    let update = idx.compute_window(day3).expect("a new day");
+    // A change lands between computing and installing the window.
+    idx.upsert(service(
+        "s1",
+        "Service juridique 1 bis",
+        &[JURIDIQUE],
+        (48.81, 2.30),
+        Some("Sa 09:00-12:00"),
+    ));
+    idx.apply_window(update);
+    assert!(!idx.window_is_stale(day3));
+    let mut expected = services;
+    expected[1] = service(
+        "s1",
+        "Service juridique 1 bis",
+        &[JURIDIQUE],
+        (48.81, 2.30),
+        Some("Sa 09:00-12:00"),
+    );
+    let fresh = Index::build(&[structure()], expected, day3);
+    // Saturday 28 November, 10:00: only the updated service is open, in both.
+    for at in [
+        paris(2026, 11, 28, 10, 0),
+        paris(2026, 12, 1, 10, 0),
+        paris(2026, 12, 4, 16, 59),
+    ] {
+        let q = Query {
+            open_at: Some(at),
+            limit: 100,
+            ..Query::default()
+        };
+        let a: Vec<ServiceId> = idx
+            .search(&q, day3)
+            .hits
+            .iter()
+            .map(|h| h.listing.id)
+            .collect();
+        let b: Vec<ServiceId> = fresh
+            .search(&q, day3)
+            .hits
+            .iter()
+            .map(|h| h.listing.id)
+            .collect();
+        assert_eq!(a, b, "{at}");
+    }
+    assert_eq!(
+        idx.search(
+            &Query {
+                open_at: Some(paris(2026, 11, 28, 10, 0)),
+                limit: 100,
+                ..Query::default()
+            },
+            day3
+        )
+        .total,
+        1
+    );
+    // A window computed before a compaction is still installed correctly.
+    let update = idx
+        .compute_window(paris(2026, 11, 30, 9, 0))
+        .expect("a new day");
+    for i in 0..3000 {
+        idx.upsert(service(
+            "s2",
+            &format!("Service {i}"),
+            &[JURIDIQUE],
+            (48.82, 2.30),
+            Some("Mo-Fr 09:00-17:00"),
+        ));
+    }
+    idx.apply_window(update);
+    let monday = Query {
+        open_at: Some(paris(2026, 11, 30, 10, 0)),
+        limit: 100,
+        ..Query::default()
+    };
+    assert_eq!(idx.search(&monday, paris(2026, 11, 30, 9, 0)).total, 59);
+}

@@ -151,7 +151,17 @@ impl AppState {
         }
         let now = self.now();
         if self.index().window_is_stale(now) {
-            self.index_mut().refresh_window(now);
+            // Computing a new day's hours takes a while on a large directory: under a read lock
+            // (searches go on) and off the async workers; installing it is a short write.
+            let index = Arc::clone(&self.index);
+            let update = tokio::task::spawn_blocking(move || {
+                index.read().unwrap_or_else(|e| e.into_inner()).compute_window(now)
+            })
+            .await?;
+            if let Some(update) = update {
+                self.index_mut().apply_window(update);
+                tracing::info!("opening hours window moved to the new day");
+            }
         }
         self.synced_at.store(now.timestamp(), Ordering::Relaxed);
         Ok(applied)
