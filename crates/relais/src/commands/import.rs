@@ -29,7 +29,7 @@ pub async fn validate_files(
     files: &[PathBuf],
 ) -> anyhow::Result<Result<Batch, Vec<String>>> {
     let mut errors: Vec<String> = Vec::new();
-    let mut structures: HashMap<StructureId, Structure> = HashMap::new();
+    let mut structures: HashMap<StructureId, (String, Structure)> = HashMap::new();
     let mut services: Vec<(String, Service)> = Vec::new();
     let mut external: Vec<(String, ExternalStructure)> = Vec::new();
     let mut notes = Vec::new();
@@ -45,7 +45,15 @@ pub async fn validate_files(
         match parse_document(&name, &bytes) {
             Ok(parsed) => {
                 for s in parsed.structures {
-                    structures.insert(s.id, s);
+                    if let Some((first, earlier)) = structures.get(&s.id)
+                        && *earlier != s
+                    {
+                        errors.push(format!(
+                            "{name}:structures[id={}]: id: la même structure est dans {first} avec un autre contenu",
+                            s.source_id
+                        ));
+                    }
+                    structures.insert(s.id, (name.clone(), s));
                 }
                 services.extend(parsed.services.into_iter().map(|s| (name.clone(), s)));
                 external.extend(
@@ -88,14 +96,26 @@ pub async fn validate_files(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    // The same service in two files: the last one read wins.
-    let mut by_id: HashMap<_, Service> = HashMap::new();
-    for (_, s) in services {
-        by_id.insert(s.id, s);
+    // The same record in two files is fine when identical, an error otherwise (which one is
+    // true cannot be guessed).
+    let mut by_id: HashMap<_, (String, Service)> = HashMap::new();
+    for (file, s) in services {
+        if let Some((first, earlier)) = by_id.get(&s.id)
+            && *earlier != s
+        {
+            errors.push(format!(
+                "{file}:services[id={}]: id: le même service est dans {first} avec un autre contenu",
+                s.source_id
+            ));
+        }
+        by_id.insert(s.id, (file, s));
     }
-    let mut structures: Vec<Structure> = structures.into_values().collect();
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let mut structures: Vec<Structure> = structures.into_values().map(|(_, s)| s).collect();
     structures.sort_by_key(|s| s.id);
-    let mut services: Vec<Service> = by_id.into_values().collect();
+    let mut services: Vec<Service> = by_id.into_values().map(|(_, s)| s).collect();
     services.sort_by_key(|s| s.id);
     Ok(Ok(Batch {
         structures,
