@@ -155,7 +155,10 @@ impl AppState {
             // (searches go on) and off the async workers; installing it is a short write.
             let index = Arc::clone(&self.index);
             let update = tokio::task::spawn_blocking(move || {
-                index.read().unwrap_or_else(|e| e.into_inner()).compute_window(now)
+                index
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .compute_window(now)
             })
             .await?;
             if let Some(update) = update {
