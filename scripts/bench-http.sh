@@ -71,6 +71,9 @@ printf '  start to /readyz 200: %.3fs\n' "$(echo "$ready - $start" | bc -l)"
 # The log may be coloured: strip escape sequences before looking for the field.
 sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.err" | grep -o 'ready_ms=[0-9]*' | sed 's/^/  server log: /' || true
 echo "  RSS when ready: $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
+# jemalloc returns freed pages to the OS after about 10 s: sample again 15 s after ready, idle.
+sleep 15
+echo "  RSS 15 s after ready (idle): $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
 
 SEARCH="/api/v1/services?q=juridique&near=48.892,2.348&radius_km=2&open_now=true"
 GEO_THEME="/api/v1/services?near=48.892,2.348&radius_km=2&theme=difficultes-administratives-ou-juridiques"
