@@ -226,11 +226,8 @@ impl<'f> Cx<'f> {
                         .unwrap_or_default()
                         .to_owned(),
                 });
-                self.note(
-                    &rec.item,
-                    "structure absente du document : le service sera rattaché à une structure déjà connue, \
-                     vérifiée à l'enregistrement",
-                );
+                // Not a note: the caller checks these against its other files and its store,
+                // and refuses the import if one is nowhere.
             }
             seen_services.insert(s.id, rec.item.clone());
             parsed.services.push(s);

@@ -22,13 +22,12 @@
 //!
 //! Notes ([`Note`], the import goes on): v0 values dropped after mapping, services skipped because
 //! their `date_suspension` is past, hours that are free text (kept as
-//! [`ServiceHours::Text`](relais_domain::ServiceHours), never guessed), missing coordinates,
-//! services whose structure is not in the document.
+//! [`ServiceHours::Text`](relais_domain::ServiceHours), never guessed), missing coordinates.
 //!
 //! A service's `structure_id` is derived from `(service.source, service.structure_id)` and may
-//! name a structure that is **not** in the document (a later import of services for structures
-//! already known): the caller checks that every `Service::structure_id` exists, in the document or
-//! in its store, before writing.
+//! name a structure that is **not** in the document (its structures in another file, or already
+//! known): such references are listed in [`Parsed::external_structures`] and the caller checks
+//! each, in its other files or its store, before writing.
 //!
 //! # The `relais` extension
 //! Fields Relais keeps that data·inclusion v1 does not have travel in an extension object on each

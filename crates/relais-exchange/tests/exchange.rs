@@ -324,15 +324,17 @@ fn every_shape_is_accepted() {
         .expect("object");
     assert_eq!(obj.services, both.services);
 
-    // Services alone may reference a structure already known: kept, with a note.
+    // Services alone may reference a structure already known: kept, and listed for the caller
+    // to check (in its other files or its store).
     let alone = parse(&json!([v1_service()])).expect("services only");
     assert_eq!(alone.services[0].structure_id, both.structures[0].id);
-    assert!(
-        alone
-            .notes
-            .iter()
-            .any(|n| n.message.starts_with("structure absente"))
+    assert_eq!(alone.external_structures.len(), 1);
+    assert_eq!(
+        alone.external_structures[0].structure,
+        both.structures[0].id
     );
+    assert_eq!(alone.external_structures[0].item, "services[0]");
+    assert!(both.external_structures.is_empty());
 
     let mut embedded = v1_service();
     embedded["structure"] = v1_structure();

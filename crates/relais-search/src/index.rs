@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
@@ -53,13 +53,6 @@ pub struct Query {
     pub open_at: Option<DateTime<Utc>>,
     pub limit: usize,
     pub offset: usize,
-}
-
-/// Why a query cannot be answered.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum QueryError {
-    #[error("limit doit être entre 1 et {max}")]
-    Limit { max: usize },
 }
 
 /// One result.
@@ -690,11 +683,6 @@ impl Index {
             }
         }
         out
-    }
-
-    /// Every live service id (for consistency checks).
-    pub fn ids(&self) -> HashSet<ServiceId> {
-        self.by_id.keys().copied().collect()
     }
 }
 

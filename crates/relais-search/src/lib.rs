@@ -12,6 +12,6 @@ mod listing;
 pub mod text;
 
 pub use index::{
-    GeoFilter, Hit, Index, IndexStats, Query, QueryError, SearchResult, WINDOW_DAYS, WindowUpdate,
+    GeoFilter, Hit, Index, IndexStats, Query, SearchResult, WINDOW_DAYS, WindowUpdate,
 };
 pub use listing::Listing;
