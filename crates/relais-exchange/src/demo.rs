@@ -18,16 +18,9 @@ pub const DEMO_SOURCE: &str = "relais-demo";
 /// How every demo description begins, so nobody mistakes a demo record for a real one.
 pub const DEMO_PREFIX: &str = "Données fictives de démonstration — ";
 
-const DAJ_DROITS: &str =
-    "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits";
-const DAJ_DEMARCHES: &str =
-    "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives";
-const DAJ_JUDICIAIRE: &str =
-    "difficultes-administratives-ou-juridiques--prendre-en-compte-une-problematique-judiciaire";
-const DAJ_CITOYENNETE: &str =
-    "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-a-la-citoyennete";
-const DAJ_DISCRIMINATION: &str =
-    "difficultes-administratives-ou-juridiques--connaitre-ses-droits-face-a-une-discrimination";
+use crate::mapping::{
+    DAJ_CITOYENNETE, DAJ_DEMARCHES, DAJ_DISCRIMINATION, DAJ_DROITS, DAJ_JUDICIAIRE,
+};
 
 /// A kind of service: its name, weight (relative frequency), themes, type, typical publics.
 struct Offer {

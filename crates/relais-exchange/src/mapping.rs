@@ -7,15 +7,15 @@
 
 use relais_domain::referentials;
 
-const DAJ_DROITS: &str =
+pub(crate) const DAJ_DROITS: &str =
     "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits";
-const DAJ_DEMARCHES: &str =
+pub(crate) const DAJ_DEMARCHES: &str =
     "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives";
-const DAJ_JUDICIAIRE: &str =
+pub(crate) const DAJ_JUDICIAIRE: &str =
     "difficultes-administratives-ou-juridiques--prendre-en-compte-une-problematique-judiciaire";
-const DAJ_CITOYENNETE: &str =
+pub(crate) const DAJ_CITOYENNETE: &str =
     "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-a-la-citoyennete";
-const DAJ_DISCRIMINATION: &str =
+pub(crate) const DAJ_DISCRIMINATION: &str =
     "difficultes-administratives-ou-juridiques--connaitre-ses-droits-face-a-une-discrimination";
 const DAJ_MESURE: &str =
     "difficultes-administratives-ou-juridiques--beneficier-dune-mesure-daccompagnement-adapte";

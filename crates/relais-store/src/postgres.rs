@@ -84,13 +84,7 @@ impl Store for PostgresStore {
         let mut counts = ImportCounts::default();
 
         let ids: Vec<Uuid> = structures.iter().map(|s| s.id.0).collect();
-        let stored: HashMap<Uuid, String> =
-            sqlx::query_as("SELECT id, data::text FROM structures WHERE id = ANY($1)")
-                .bind(&ids)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .collect();
+        let stored = stored_data(&mut tx, "structures", &ids).await?;
         // Structures whose record changed: their services show its name, so each of them gets a
         // change in the sequence (below) and every node re-indexes it.
         let mut renamed: Vec<Uuid> = Vec::new();
@@ -141,13 +135,7 @@ impl Store for PostgresStore {
         }
 
         let ids: Vec<Uuid> = services.iter().map(|s| s.id.0).collect();
-        let stored: HashMap<Uuid, String> =
-            sqlx::query_as("SELECT id, data::text FROM services WHERE id = ANY($1)")
-                .bind(&ids)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .collect();
+        let stored = stored_data(&mut tx, "services", &ids).await?;
         let mut written: HashSet<Uuid> = HashSet::new();
         for svc in services {
             let outcome = Outcome::of(stored.get(&svc.id.0).map(String::as_str), svc);
@@ -278,4 +266,19 @@ impl Store for PostgresStore {
             })
             .collect())
     }
+}
+
+/// The stored JSON of the rows of `table` (`structures` or `services`) among `ids`, in one query.
+async fn stored_data(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    table: &'static str,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, String>, StoreError> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as(&format!(
+        "SELECT id, data::text FROM {table} WHERE id = ANY($1)"
+    ))
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -50,58 +50,44 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     state.metrics.render(&mut out);
     let stats = state.index().stats();
     let now = state.now();
-    let _ = writeln!(
-        out,
-        "# HELP relais_index_services Services in the search index."
-    );
-    let _ = writeln!(out, "# TYPE relais_index_services gauge");
-    let _ = writeln!(out, "relais_index_services {}", stats.services);
-    let _ = writeln!(
-        out,
-        "# HELP relais_index_terms Distinct terms in the search index."
-    );
-    let _ = writeln!(out, "# TYPE relais_index_terms gauge");
-    let _ = writeln!(out, "relais_index_terms {}", stats.terms);
-    let _ = writeln!(
-        out,
-        "# HELP relais_index_age_seconds Time since the index was last brought up to date with the store (grows only while syncing fails)."
-    );
-    let _ = writeln!(out, "# TYPE relais_index_age_seconds gauge");
-    let _ = writeln!(
-        out,
-        "relais_index_age_seconds {}",
-        (now - state.synced_at()).num_seconds().max(0)
-    );
-    let _ = writeln!(
-        out,
-        "# HELP relais_index_built_timestamp_seconds When the index was built from the store (Unix time)."
-    );
-    let _ = writeln!(out, "# TYPE relais_index_built_timestamp_seconds gauge");
-    let _ = writeln!(
-        out,
-        "relais_index_built_timestamp_seconds {}",
-        stats.built_at.timestamp()
-    );
-    let _ = writeln!(
-        out,
-        "# HELP relais_index_hours_window_age_seconds Time since the start of the window of precomputed opening hours."
-    );
-    let _ = writeln!(out, "# TYPE relais_index_hours_window_age_seconds gauge");
-    let _ = writeln!(
-        out,
-        "relais_index_hours_window_age_seconds {}",
-        (now - stats.window_start).num_seconds().max(0)
-    );
-    let _ = writeln!(
-        out,
-        "# HELP relais_index_applied_change_seq Last change sequence of the store applied to the index."
-    );
-    let _ = writeln!(out, "# TYPE relais_index_applied_change_seq gauge");
-    let _ = writeln!(
-        out,
-        "relais_index_applied_change_seq {}",
-        state.applied_seq()
-    );
+    let gauges: [(&str, &str, i64); 6] = [
+        (
+            "relais_index_services",
+            "Services in the search index.",
+            stats.services as i64,
+        ),
+        (
+            "relais_index_terms",
+            "Distinct terms in the search index.",
+            stats.terms as i64,
+        ),
+        (
+            "relais_index_age_seconds",
+            "Time since the index was last brought up to date with the store (grows only while syncing fails).",
+            (now - state.synced_at()).num_seconds().max(0),
+        ),
+        (
+            "relais_index_built_timestamp_seconds",
+            "When the index was built from the store (Unix time).",
+            stats.built_at.timestamp(),
+        ),
+        (
+            "relais_index_hours_window_age_seconds",
+            "Time since the start of the window of precomputed opening hours.",
+            (now - stats.window_start).num_seconds().max(0),
+        ),
+        (
+            "relais_index_applied_change_seq",
+            "Last change sequence of the store applied to the index.",
+            state.applied_seq(),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+        );
+    }
     (
         [(
             header::CONTENT_TYPE,

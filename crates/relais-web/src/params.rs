@@ -118,6 +118,7 @@ impl Params {
     /// Fails with every error, including one per unknown parameter.
     pub fn finish(mut self) -> Result<(), ApiError> {
         let mut unknown: Vec<String> = self.pairs.drain(..).map(|(k, _)| k).collect();
+        unknown.sort();
         unknown.dedup();
         for k in unknown {
             self.errors.push(FieldError {
