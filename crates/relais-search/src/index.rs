@@ -51,6 +51,8 @@ pub struct Query {
     pub wheelchair_only: bool,
     /// Only services whose status is `open` at this instant.
     pub open_at: Option<DateTime<Utc>>,
+    /// Only services open at some moment of `[from, to)` ("open later today", "this week").
+    pub open_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -64,6 +66,8 @@ pub struct Hit {
     pub walk_minutes: Option<u32>,
     pub status: Status,
     pub next_change: Option<DateTime<Utc>>,
+    /// The status from `next_change` on (so that "closed" can say whether it opens then).
+    pub next_status: Option<Status>,
     pub score: f32,
 }
 
@@ -591,13 +595,15 @@ impl Index {
             .iter()
             .map(|&(doc_id, score, distance_m)| {
                 let d = self.doc(doc_id);
+                let next_change = self.next_change(d, at);
                 Hit {
                     listing: Arc::clone(&d.listing),
                     structure_name: Arc::clone(&d.structure_name),
                     distance_m,
                     walk_minutes: distance_m.map(walk_minutes),
                     status: self.status_at(d, at),
-                    next_change: self.next_change(d, at),
+                    next_change,
+                    next_status: next_change.map(|t| self.status_at(d, t)),
                     score,
                 }
             })
@@ -650,7 +656,31 @@ impl Index {
         if q.open_at.is_some() && self.status_at(d, at) != Status::Open {
             return false;
         }
+        if let Some((from, to)) = q.open_between
+            && !self.open_between(d, from, to)
+        {
+            return false;
+        }
         true
+    }
+
+    /// Whether a document is open at some moment of `[from, to)`: open at `from`, or one of its
+    /// status changes before `to` opens it. Bounded: a week has a few dozen changes at most.
+    fn open_between(&self, d: &Doc, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        let mut t = from;
+        for _ in 0..256 {
+            if t >= to {
+                return false;
+            }
+            if self.status_at(d, t) == Status::Open {
+                return true;
+            }
+            match self.next_change(d, t) {
+                Some(next) if next > t => t = next,
+                _ => return false,
+            }
+        }
+        false
     }
 
     fn cells_around(&self, g: &GeoFilter) -> Vec<(i32, i32)> {

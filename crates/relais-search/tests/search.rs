@@ -350,6 +350,51 @@ fn open_now_uses_the_hours() {
 }
 
 #[test]
+fn open_between_finds_later_openings() {
+    let idx = sample();
+    let names_between = |from, to| {
+        let r = idx.search(
+            &Query {
+                open_between: Some((from, to)),
+                ..query()
+            },
+            now(),
+        );
+        let mut n: Vec<String> = names(&r).into_iter().map(str::to_owned).collect();
+        n.sort();
+        n
+    };
+    // Thursday 13:00 to midnight: a (Mo-Fr 9-12) has closed, b (Tu) is not today, e unknown.
+    assert_eq!(
+        names_between(paris(2026, 11, 26, 13, 0), paris(2026, 11, 27, 0, 0)),
+        vec![
+            "Maintien dans le logement",
+            "Permanence juridique à Saint-Denis"
+        ]
+    );
+    // Thursday 07:00 to 08:00: only the 24/7 service; a opens at 9:00, after the end.
+    assert_eq!(
+        names_between(paris(2026, 11, 26, 7, 0), paris(2026, 11, 26, 8, 0)),
+        vec!["Maintien dans le logement"]
+    );
+    // The week: b opens on Tuesday; e (comment only, unknown) never counts as open.
+    assert_eq!(
+        names_between(paris(2026, 11, 26, 13, 0), paris(2026, 12, 3, 13, 0)).len(),
+        4
+    );
+    // Every hit says what its next status is.
+    let all = idx.search(&query(), paris(2026, 11, 26, 13, 0));
+    let a = all
+        .hits
+        .iter()
+        .find(|h| h.listing.id == ServiceId::derive("test", "a"))
+        .expect("a");
+    assert_eq!(a.status, Status::Closed);
+    assert_eq!(a.next_change, Some(paris(2026, 11, 27, 9, 0)));
+    assert_eq!(a.next_status, Some(Status::Open));
+}
+
+#[test]
 fn closures_close_the_service() {
     let mut s = service(
         "x",

@@ -5,6 +5,7 @@ pub mod api;
 pub mod error;
 pub mod health;
 pub mod metrics;
+pub mod pages;
 pub mod params;
 pub mod state;
 pub mod views;
@@ -15,8 +16,9 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use state::{AppState, Clock};
@@ -29,10 +31,14 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(home))
+        .merge(pages::router())
         .merge(health::router())
         .merge(api::router())
+        .route("/favicon.ico", get(no_favicon))
+        .fallback(pages::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        // Pages, JSON and CSS are compressed (gzip or brotli, as the client accepts).
+        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(limit_uri))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -42,9 +48,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Until the public pages exist, the home page points to the API.
-async fn home() -> Html<&'static str> {
-    Html(include_str!("home.html"))
+/// Browsers ask for `/favicon.ico` on every site: answer "nothing" once, cached for a day.
+async fn no_favicon() -> impl IntoResponse {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
 }
 
 /// Refuses over-long URLs before any parsing.
@@ -82,7 +91,16 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    // Geolocation only for our own "near me" button; nothing else.
+    h.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(
+            "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()",
+        ),
     );
     res
 }

@@ -16,6 +16,16 @@ pub fn paris_rfc3339(t: DateTime<Utc>) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// The first instant of the next civil day in Paris (a DST change never falls at midnight).
+pub fn end_of_paris_day(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let next = t.with_timezone(&Paris).date_naive() + chrono::Duration::days(1);
+    Paris
+        .from_local_datetime(&next.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map_or(t + chrono::Duration::days(1), |d| d.with_timezone(&Utc))
+}
+
 #[derive(Debug, Serialize)]
 pub struct StructureRef {
     pub id: String,

@@ -2,94 +2,14 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set), with a fixed clock: Tuesday 22 December 2026,
 //! 10:30 in Paris.
 
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{DateTime, TimeZone, Utc};
-use chrono_tz::Europe::Paris;
-use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use relais_store::DynStore;
-use relais_testing::TestDatabase;
-use relais_web::AppState;
-
-const FIXTURE: &[u8] = include_bytes!("data/directory.json");
-
-struct TestApp {
-    state: AppState,
-    router: Router,
-    store: DynStore,
-    _db: TestDatabase,
-}
-
-fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Paris
-        .with_ymd_and_hms(y, m, d, h, min, 0)
-        .single()
-        .expect("local time")
-        .with_timezone(&Utc)
-}
-
-impl TestApp {
-    async fn new() -> Self {
-        Self::at(paris(2026, 12, 22, 10, 30)).await
-    }
-
-    async fn at(now: DateTime<Utc>) -> Self {
-        let db = TestDatabase::new().await;
-        let store = relais_store::connect(&db.url).await.expect("connect");
-        let parsed =
-            relais_exchange::parse_document("directory.json", FIXTURE).expect("fixture parses");
-        store
-            .apply_import(&parsed.structures, &parsed.services)
-            .await
-            .expect("import");
-        let state = AppState::load(store.clone(), Arc::new(move || now))
-            .await
-            .expect("load");
-        let router = relais_web::router(state.clone());
-        Self {
-            state,
-            router,
-            store,
-            _db: db,
-        }
-    }
-
-    async fn get_raw(&self, uri: &str) -> (StatusCode, String, axum::http::HeaderMap) {
-        let res = self
-            .router
-            .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-            .await
-            .expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.expect("body").to_bytes();
-        (
-            status,
-            String::from_utf8(body.to_vec()).expect("utf-8"),
-            headers,
-        )
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        let (status, body, _) = self.get_raw(uri).await;
-        let json =
-            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {body}"));
-        (status, json)
-    }
-
-    async fn search(&self, query: &str) -> Value {
-        let (status, body) = self.get(&format!("/api/v1/services?{query}")).await;
-        assert_eq!(status, StatusCode::OK, "{query}: {body}");
-        body
-    }
-}
+use common::{FIXTURE, TestApp};
 
 fn names(v: &Value) -> Vec<String> {
     v["services"]
@@ -684,4 +604,30 @@ async fn odd_but_valid_input_is_answered_sensibly() {
     let (_, metrics, _) = app.get_raw("/metrics").await;
     assert!(!metrics.contains("FOOBAR"), "{metrics}");
     assert!(metrics.contains(r#"method="other""#), "{metrics}");
+}
+
+#[tokio::test]
+async fn when_today_includes_later_openings() {
+    let app = TestApp::new().await;
+    // Tuesday 10:30: the Tuesday 14:00–17:00 permanence is closed now but opens today.
+    let now = names(&app.search("when=now").await);
+    let today = names(&app.search("when=today").await);
+    assert!(!now.contains(&"Permanence droit des étrangers".to_owned()));
+    assert!(today.contains(&"Permanence droit des étrangers".to_owned()));
+    assert_eq!(names(&app.search("open_now=true").await), now);
+    let week = names(&app.search("when=week").await);
+    assert!(
+        today.iter().all(|n| week.contains(n)),
+        "{today:?} ⊄ {week:?}"
+    );
+    // "By appointment only" is unknown, never counted as open.
+    assert!(!week.contains(&"Maintien dans le logement".to_owned()));
+    let (status, v) = app
+        .get("/api/v1/services?when=now&open_at=2026-12-23T15:00:00Z")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_fields(&v), vec!["when"]);
+    let (status, v) = app.get("/api/v1/services?when=demain").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_fields(&v), vec!["when"]);
 }

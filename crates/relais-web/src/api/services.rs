@@ -54,9 +54,25 @@ struct Meta {
     radius_km: Option<f64>,
 }
 
-/// Parses the search parameters shared by the JSON API and (later) the HTML pages.
-pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiError> {
+/// Where a search comes from. On the pages `lang` is the interface language (so that a shared
+/// link keeps it) and the spoken-language filter is called `langue`; the API keeps `lang`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    Api,
+    Page,
+}
+
+/// Parses the search parameters shared by the JSON API and the HTML pages.
+pub fn parse_search(
+    raw: Option<&str>,
+    now: DateTime<Utc>,
+    surface: Surface,
+) -> Result<Query, ApiError> {
     let mut p = Params::parse(raw)?;
+    if surface == Surface::Page {
+        // Read by the locale extractor.
+        p.all("lang");
+    }
     let text = p.one("q");
     if let Some(t) = &text
         && t.chars().count() > MAX_TEXT_CHARS
@@ -79,7 +95,13 @@ pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiE
     }
     let mut centre = near;
     if let Some(c) = &commune {
-        let found = geography().resolve(c);
+        let mut found = geography().resolve(c);
+        // One "where" box takes a postcode too (75018, 93200) when it is not an INSEE code.
+        if found.is_empty()
+            && let Ok(code) = Postcode::parse(c)
+        {
+            found = geography().by_postcode(&code);
+        }
         match centre_of(&found) {
             Some(pt) => centre = Some(pt),
             None => p.error(
@@ -131,7 +153,11 @@ pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiE
     {
         p.error("public", format!("public inconnu « {x} »"));
     }
-    let language = p.parse_one("lang", |v| {
+    let language_param = match surface {
+        Surface::Api => "lang",
+        Surface::Page => "langue",
+    };
+    let language = p.parse_one(language_param, |v| {
         let v = v.to_ascii_lowercase();
         if (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_lowercase()) {
             Ok(v)
@@ -155,6 +181,23 @@ pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiE
     if open_now && open_at.is_some() {
         p.error("open_at", "open_now et open_at s'excluent");
     }
+    let when = p.parse_one("when", |v| match v {
+        "any" | "now" | "today" | "week" => Ok(v.to_owned()),
+        _ => Err("valeur attendue : any, now, today ou week"),
+    });
+    let open_between = match when.as_deref() {
+        _ if open_now || open_at.is_some() => {
+            if when.as_deref().is_some_and(|w| w != "any") {
+                p.error("when", "when s'exclut avec open_now et open_at");
+            }
+            None
+        }
+        // From now to the end of the day in Paris: what is still open or opens later today.
+        Some("today") => Some((now, crate::views::end_of_paris_day(now))),
+        Some("week") => Some((now, now + Duration::days(7))),
+        _ => None,
+    };
+    let open_now = open_now || when.as_deref() == Some("now");
     let limit = p.int_in("limit", 1..=MAX_LIMIT, 20);
     let offset = p.int_in("offset", 0..=10_000, 0);
     p.finish()?;
@@ -171,6 +214,7 @@ pub fn parse_search(raw: Option<&str>, now: DateTime<Utc>) -> Result<Query, ApiE
         reception_mode,
         wheelchair_only,
         open_at: if open_now { Some(now) } else { open_at },
+        open_between,
         limit,
         offset,
     })
@@ -182,7 +226,7 @@ async fn search_services(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let now = state.now();
-    let q = parse_search(raw.as_deref(), now)?;
+    let q = parse_search(raw.as_deref(), now, Surface::Api)?;
     let result = state.index().search(&q, now);
     let at = q.open_at.unwrap_or(now);
     Ok(Json(SearchResponse {
@@ -208,27 +252,7 @@ async fn get_service(
     let not_found = || ApiError::NotFound(format!("aucun service n'a l'identifiant « {id} »"));
     let sid: ServiceId = id.parse().map_err(|_| not_found())?;
     let now = state.now();
-    // The index answers "does it exist" without a query; the full record comes from the store.
-    if state.index().get(sid).is_none() {
-        return Err(not_found());
-    }
-    let service = state
-        .store
-        .get_service(sid)
-        .await
-        .map_err(anyhow::Error::from)?
-        .ok_or_else(not_found)?;
-    let indexed_name = state.index().structure(service.structure_id).cloned();
-    let structure_name = match indexed_name {
-        Some(n) => n.to_string(),
-        None => state
-            .store
-            .get_structure(service.structure_id)
-            .await
-            .map_err(anyhow::Error::from)?
-            .map(|s| s.name.to_string())
-            .unwrap_or_default(),
-    };
+    let (service, structure_name) = find_service(&state, sid).await?.ok_or_else(not_found)?;
     let timetable = service.timetable();
     let today = now.with_timezone(&Paris).date_naive();
     let week: Vec<DayView> = (0..7)
@@ -243,4 +267,29 @@ async fn get_service(
         next_change,
         week,
     )))
+}
+
+/// A service's full record and its structure's name, or `None` if it is not in the directory.
+/// The index answers "does it exist" without a query; the full record comes from the store.
+pub async fn find_service(
+    state: &AppState,
+    sid: ServiceId,
+) -> anyhow::Result<Option<(relais_domain::Service, String)>> {
+    if state.index().get(sid).is_none() {
+        return Ok(None);
+    }
+    let Some(service) = state.store.get_service(sid).await? else {
+        return Ok(None);
+    };
+    let indexed_name = state.index().structure(service.structure_id).cloned();
+    let structure_name = match indexed_name {
+        Some(n) => n.to_string(),
+        None => state
+            .store
+            .get_structure(service.structure_id)
+            .await?
+            .map(|s| s.name.to_string())
+            .unwrap_or_default(),
+    };
+    Ok(Some((service, structure_name)))
 }

@@ -1,0 +1,2 @@
+# Shared by every language: names that are not translated.
+site-name = Relais

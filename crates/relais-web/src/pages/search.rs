@@ -1,0 +1,574 @@
+//! `/` (the search form) and `/services?…` (results). The results page takes the parameters of
+//! the JSON search, so that `/services?postcode=75018` is a search anyone can share.
+
+use askama::Template;
+use axum::extract::{OriginalUri, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use relais_domain::referentials::{PARENT_THEMES, theme_parent};
+use relais_search::Hit;
+
+use super::format::{distance, status_class, status_phrase};
+use super::i18n::{Arg, Locale, Tr};
+use super::{Chrome, render};
+use crate::api::services::{MAX_RADIUS_KM, Surface, parse_search};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Results per page: enough to choose from, light enough for an old phone.
+const PAGE_SIZE: usize = 20;
+
+/// The themes offered as choices, legal help and access to rights first (slug, message key).
+pub const THEME_CHOICES: &[(&str, &str)] = &[
+    (
+        "difficultes-administratives-ou-juridiques",
+        "theme-choice-legal",
+    ),
+    (
+        "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
+        "theme-choice-rights",
+    ),
+    (
+        "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives",
+        "theme-choice-paperwork",
+    ),
+    (
+        "difficultes-administratives-ou-juridiques--prendre-en-compte-une-problematique-judiciaire",
+        "theme-choice-justice",
+    ),
+    (
+        "difficultes-administratives-ou-juridiques--connaitre-ses-droits-face-a-une-discrimination",
+        "theme-choice-discrimination",
+    ),
+    (
+        "famille--surmonter-conflits-separation-violence",
+        "theme-choice-violence",
+    ),
+    ("logement-hebergement", "theme-choice-housing"),
+    ("difficultes-financieres", "theme-choice-money"),
+    (
+        "equipement-et-alimentation--alimentation",
+        "theme-choice-food",
+    ),
+    ("sante--acces-aux-soins", "theme-choice-health"),
+];
+
+/// The most common searches, one tap away (message key, query string).
+const SHORTCUTS: &[(&str, &str)] = &[
+    (
+        "shortcut-legal-now",
+        "theme=difficultes-administratives-ou-juridiques&when=now",
+    ),
+    (
+        "shortcut-rights",
+        "theme=difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
+    ),
+    ("shortcut-domiciliation", "q=domiciliation"),
+    (
+        "shortcut-shelter",
+        "theme=logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
+    ),
+    (
+        "shortcut-food",
+        "theme=equipement-et-alimentation--alimentation",
+    ),
+    ("shortcut-hygiene", "q=douche"),
+];
+
+/// Spoken languages offered in the filter (codes; names come from the messages).
+const SPOKEN: &[&str] = &[
+    "fr", "en", "ar", "es", "pt", "ro", "ru", "uk", "tr", "zh", "ber", "ff", "wo",
+];
+
+/// Radius steps offered, in km.
+const RADII: &[&str] = &["1", "3", "5", "10", "25"];
+
+/// A choice in a form: value, label, selected.
+#[derive(Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A link with its label.
+#[derive(Debug)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+/// What the person typed or chose, to fill the form again (read leniently: a wrong value is
+/// shown back so that it can be corrected).
+#[derive(Debug, Default)]
+pub struct FormState {
+    pub pairs: Vec<(String, String)>,
+}
+
+impl FormState {
+    fn parse(raw: Option<&str>) -> Self {
+        Self {
+            pairs: raw
+                .and_then(|q| serde_urlencoded::from_str(q).ok())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn has(&self, name: &str, value: &str) -> bool {
+        self.pairs.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    /// Whether a checkbox was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        matches!(self.get(name), "on" | "true" | "1" | "oui" | "yes")
+    }
+
+    /// `/services?…` with these parameters, minus `remove`, plus `set`.
+    fn url(&self, remove: &[&str], set: &[(&str, &str)]) -> String {
+        let mut p: Vec<(&str, &str)> = self
+            .pairs
+            .iter()
+            .filter(|(k, v)| !remove.contains(&k.as_str()) && !v.is_empty() && k != "offset")
+            .filter(|(k, _)| !set.iter().any(|(s, _)| s == k))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        p.extend(set.iter().copied());
+        if p.is_empty() {
+            return "/services".to_owned();
+        }
+        format!(
+            "/services?{}",
+            serde_urlencoded::to_string(&p).unwrap_or_default()
+        )
+    }
+
+    fn themes(&self, tr: &Tr) -> Vec<Choice> {
+        let mut out = vec![Choice {
+            value: String::new(),
+            label: tr.t("theme-choice-any"),
+            selected: self.get("theme").is_empty(),
+        }];
+        out.extend(THEME_CHOICES.iter().map(|(slug, key)| Choice {
+            value: (*slug).to_owned(),
+            label: tr.t(key),
+            selected: self.has("theme", slug),
+        }));
+        out
+    }
+
+    fn whens(&self, tr: &Tr) -> Vec<Choice> {
+        let current = match self.get("when") {
+            "" if self.checked("open_now") => "now",
+            "" => "any",
+            w => w,
+        };
+        ["any", "now", "today", "week"]
+            .into_iter()
+            .map(|w| Choice {
+                value: w.to_owned(),
+                label: tr.t(&format!("when-{w}")),
+                selected: current == w,
+            })
+            .collect()
+    }
+
+    fn spoken(&self, tr: &Tr) -> Vec<Choice> {
+        let mut out = vec![Choice {
+            value: String::new(),
+            label: tr.t("spoken-any"),
+            selected: self.get("langue").is_empty(),
+        }];
+        out.extend(SPOKEN.iter().map(|code| Choice {
+            value: (*code).to_owned(),
+            label: language_name(tr, code),
+            selected: self.get("langue") == *code,
+        }));
+        out
+    }
+
+    fn radii(&self, tr: &Tr) -> Vec<Choice> {
+        let current = match self.get("radius_km") {
+            "" => "3",
+            r => r,
+        };
+        RADII
+            .iter()
+            .map(|r| Choice {
+                value: (*r).to_owned(),
+                label: tr.t1("radius-km", "km", r),
+                selected: current == *r,
+            })
+            .collect()
+    }
+}
+
+/// The name of a spoken language in the page's language, or its code.
+pub fn language_name(tr: &Tr, code: &str) -> String {
+    let key = format!("language-{code}");
+    let name = tr.t(&key);
+    if name == key { code.to_owned() } else { name }
+}
+
+/// The search form, on the home page and above the results.
+#[derive(Debug)]
+pub struct SearchForm {
+    pub q: String,
+    pub commune: String,
+    pub near: String,
+    pub themes: Vec<Choice>,
+    pub whens: Vec<Choice>,
+    pub spoken: Vec<Choice>,
+    pub radii: Vec<Choice>,
+    pub free: bool,
+    pub accessible: bool,
+    pub remote: bool,
+    /// Above results: no hints, filters folded unless one is set.
+    pub compact: bool,
+    /// A filter other than the text and the place is set: the filters are shown unfolded.
+    pub filtered: bool,
+}
+
+impl SearchForm {
+    fn new(f: &FormState, tr: &Tr, compact: bool) -> Self {
+        let filtered = [
+            "theme",
+            "free",
+            "accessible",
+            "mode",
+            "langue",
+            "radius_km",
+            "open_now",
+        ]
+        .iter()
+        .any(|k| !f.get(k).is_empty())
+            || !matches!(f.get("when"), "" | "any");
+        Self {
+            compact,
+            filtered,
+            q: f.get("q").to_owned(),
+            commune: match f.get("commune") {
+                "" => f.get("postcode").to_owned(),
+                c => c.to_owned(),
+            },
+            near: if f.get("commune").trim().is_empty() && f.get("postcode").trim().is_empty() {
+                f.get("near").to_owned()
+            } else {
+                String::new()
+            },
+            themes: f.themes(tr),
+            whens: f.whens(tr),
+            spoken: f.spoken(tr),
+            radii: f.radii(tr),
+            free: f.checked("free"),
+            accessible: f.checked("accessible"),
+            remote: f.get("mode") == "a-distance",
+        }
+    }
+}
+
+#[derive(Debug, Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub c: Chrome,
+    pub form: SearchForm,
+    pub shortcuts: Vec<Link>,
+}
+
+/// `GET /`: one search form and the most common searches.
+pub async fn home(locale: Locale, OriginalUri(uri): OriginalUri) -> Response {
+    let mut c = Chrome::new(locale, &uri, "home");
+    c.script = Some(super::assets::assets().near_me.url());
+    let f = FormState::default();
+    let page = HomePage {
+        form: SearchForm::new(&f, &c.tr, false),
+        shortcuts: SHORTCUTS
+            .iter()
+            .map(|(key, query)| Link {
+                href: c.link(&format!("/services?{query}")),
+                label: c.tr.t(key),
+            })
+            .collect(),
+        c,
+    };
+    render(StatusCode::OK, locale, &page)
+}
+
+/// One result as the page shows it.
+#[derive(Debug)]
+pub struct ResultItem {
+    pub href: String,
+    pub name: String,
+    pub structure: String,
+    pub status_class: &'static str,
+    pub status_text: String,
+    pub distance: Option<String>,
+    pub address: Option<String>,
+    pub themes: Vec<String>,
+    pub facts: Vec<String>,
+    pub languages: Option<String>,
+}
+
+impl ResultItem {
+    fn new(c: &Chrome, h: &Hit, now: chrono::DateTime<chrono::Utc>) -> Self {
+        let tr = &c.tr;
+        let s = &h.listing;
+        let mut parents: Vec<&str> = s.themes.iter().map(|t| theme_parent(t)).collect();
+        parents.dedup();
+        let themes = parents
+            .into_iter()
+            .filter(|p| PARENT_THEMES.iter().any(|(x, _)| x == p))
+            .map(|p| tr.t(&format!("theme-{p}")))
+            .collect();
+        let mut facts = Vec::new();
+        if s.free {
+            facts.push(tr.t("fact-free"));
+        }
+        for m in &s.reception_modes {
+            facts.push(tr.t(&format!("mode-{m}")));
+        }
+        if s.wheelchair_accessible == Some(true) {
+            facts.push(tr.t("fact-wheelchair"));
+        }
+        let address = match (&s.location.address, &s.location.commune) {
+            (Some(a), Some(cm)) => Some(format!("{a}, {cm}")),
+            (Some(a), None) => Some(a.clone()),
+            (None, Some(cm)) => Some(cm.clone()),
+            (None, None) => None,
+        };
+        Self {
+            href: c.link(&format!("/services/{}", s.id)),
+            name: s.name.clone(),
+            structure: h.structure_name.to_string(),
+            status_class: status_class(h.status),
+            status_text: status_phrase(tr, h.status, h.next_change, h.next_status, now),
+            distance: h.distance_m.map(|d| {
+                tr.t_with(
+                    "distance-walk",
+                    &[
+                        ("distance", Arg::Str(&distance(tr.lang, d))),
+                        ("minutes", Arg::Num(i64::from(h.walk_minutes.unwrap_or(0)))),
+                    ],
+                )
+            }),
+            address,
+            themes,
+            facts,
+            languages: (!s.languages.is_empty()).then(|| {
+                s.languages
+                    .iter()
+                    .map(|l| language_name(tr, l))
+                    .collect::<Vec<_>>()
+                    .join(c.sep())
+            }),
+        }
+    }
+}
+
+/// A problem with the search, tied to a form field when it has one.
+#[derive(Debug)]
+pub struct FormError {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "results.html")]
+pub struct ResultsPage {
+    pub c: Chrome,
+    pub form: SearchForm,
+    pub errors: Vec<FormError>,
+    pub summary: String,
+    pub results: Vec<ResultItem>,
+    /// Ways out of an empty result: widen, drop a filter.
+    pub ways_out: Vec<Link>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// No place was given: results are not ordered by distance.
+    pub no_place: bool,
+}
+
+/// `GET /services?…`: the results, with the filters as a plain form.
+pub async fn results(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+) -> Response {
+    let mut c = Chrome::new(locale, &uri, "home");
+    c.script = Some(super::assets::assets().near_me.url());
+    let raw = uri.query();
+    let f = FormState::parse(raw);
+    let form = SearchForm::new(&f, &c.tr, true);
+    let now = state.now();
+    let mut q_raw = raw.map(str::to_owned);
+    // The page's own limit; `limit` in the URL is the API's and is ignored here. A place typed
+    // in the form replaces a position kept from an earlier "near me" search.
+    let typed_place = !f.get("commune").trim().is_empty() || !f.get("postcode").trim().is_empty();
+    if let Some(r) = &mut q_raw
+        && let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(r)
+    {
+        let kept: Vec<_> = pairs
+            .into_iter()
+            .filter(|(k, _)| k != "limit" && !(typed_place && k == "near"))
+            .collect();
+        *r = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    }
+    let parsed = parse_search(q_raw.as_deref(), now, Surface::Page);
+    let (status, errors, hits, total, query) = match parsed {
+        Ok(mut q) => {
+            q.limit = PAGE_SIZE;
+            let r = state.index().search(&q, now);
+            (StatusCode::OK, Vec::new(), r.hits, r.total, Some(q))
+        }
+        Err(e) => {
+            let status = match &e {
+                ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            (status, form_errors(&c.tr, &f, e), Vec::new(), 0, None)
+        }
+    };
+    let offset = query.as_ref().map_or(0, |q| q.offset);
+    let no_place = query.as_ref().is_some_and(|q| q.geo.is_none());
+    let place = if !form.commune.is_empty() {
+        Some(form.commune.clone())
+    } else if !form.near.is_empty() {
+        Some(c.tr.t("place-near-you"))
+    } else {
+        None
+    };
+    let summary = match (&place, &query) {
+        (_, None) => c.tr.t("summary-error"),
+        (Some(p), Some(q)) => c.tr.t_with(
+            "summary-near",
+            &[
+                ("count", Arg::Num(total as i64)),
+                ("place", Arg::Str(p)),
+                (
+                    "km",
+                    Arg::Str(&super::format::km(
+                        c.tr.lang,
+                        q.geo.map_or(0.0, |g| g.radius_m / 1000.0),
+                    )),
+                ),
+            ],
+        ),
+        (None, Some(_)) => {
+            c.tr.t_with("summary-all", &[("count", Arg::Num(total as i64))])
+        }
+    };
+    let results: Vec<ResultItem> = hits.iter().map(|h| ResultItem::new(&c, h, now)).collect();
+    let ways_out = if total == 0 && query.is_some() {
+        ways_out(&c, &f, query.as_ref())
+    } else {
+        Vec::new()
+    };
+    let previous = (offset > 0).then(|| {
+        let o = offset.saturating_sub(PAGE_SIZE).to_string();
+        f.url(&[], &[("offset", o.as_str())])
+    });
+    let next = (offset + PAGE_SIZE < total).then(|| {
+        let o = (offset + PAGE_SIZE).to_string();
+        f.url(&[], &[("offset", o.as_str())])
+    });
+    let page = ResultsPage {
+        form,
+        errors,
+        summary,
+        results,
+        ways_out,
+        previous,
+        next,
+        no_place,
+        c,
+    };
+    render(status, locale, &page)
+}
+
+/// Ways out of an empty result: a wider circle, then each filter dropped, then everywhere.
+fn ways_out(c: &Chrome, f: &FormState, q: Option<&relais_search::Query>) -> Vec<Link> {
+    let tr = &c.tr;
+    let mut out = Vec::new();
+    if let Some(g) = q.and_then(|q| q.geo) {
+        let km = g.radius_m / 1000.0;
+        if let Some(wider) = [3.0, 10.0, 25.0, MAX_RADIUS_KM]
+            .into_iter()
+            .find(|r| *r > km)
+        {
+            let w = format!("{wider}");
+            out.push(Link {
+                href: f.url(&[], &[("radius_km", w.as_str())]),
+                label: tr.t1("way-out-wider", "km", &w),
+            });
+        }
+    }
+    for (param, key) in [
+        ("q", "way-out-drop-text"),
+        ("theme", "way-out-drop-theme"),
+        ("when", "way-out-drop-when"),
+        ("open_now", "way-out-drop-when"),
+        ("free", "way-out-drop-free"),
+        ("accessible", "way-out-drop-accessible"),
+        ("mode", "way-out-drop-mode"),
+        ("langue", "way-out-drop-spoken"),
+        ("public", "way-out-drop-public"),
+    ] {
+        let v = f.get(param);
+        if !v.is_empty() && v != "any" && !out.iter().any(|l: &Link| l.label == tr.t(key)) {
+            out.push(Link {
+                href: f.url(&[param], &[]),
+                label: tr.t(key),
+            });
+        }
+    }
+    if q.is_some_and(|q| q.geo.is_some()) {
+        out.push(Link {
+            href: f.url(&["commune", "postcode", "near", "radius_km"], &[]),
+            label: tr.t("way-out-everywhere"),
+        });
+    }
+    out
+}
+
+/// The search's errors in the page's language, each tied to its field.
+fn form_errors(tr: &Tr, f: &FormState, e: ApiError) -> Vec<FormError> {
+    let list = match e {
+        ApiError::Invalid(v) | ApiError::BadRequest(v) => v,
+        other => vec![crate::error::FieldError {
+            field: None,
+            detail: other.to_string(),
+        }],
+    };
+    list.into_iter()
+        .map(|fe| {
+            let field = fe.field.clone();
+            let message = match field.as_deref() {
+                Some(name @ ("commune" | "postcode")) => tr.t1("error-place", "place", f.get(name)),
+                Some("near") => tr.t("error-near"),
+                Some("q") => tr.t("error-text-too-long"),
+                Some("radius_km") => tr.t("error-radius"),
+                Some(other) => tr.t1("error-parameter", "name", other),
+                None => tr.t("error-unreadable"),
+            };
+            FormError {
+                field: field
+                    .filter(|f| matches!(f.as_str(), "q" | "commune"))
+                    .or(fe
+                        .field
+                        .as_deref()
+                        .filter(|f| *f == "postcode")
+                        .map(|_| "commune".to_owned())),
+                message,
+            }
+        })
+        .collect()
+}
