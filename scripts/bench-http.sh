@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end figures of `relais serve` on 50,000 demo services, on loopback:
 # import time, time from start to /readyz 200, server RSS, and wrk latency/throughput of
-# /healthz next to searches, all in the same run.
+# /healthz next to searches (JSON API and the HTML results page), all in the same run.
 #
 #   scripts/bench-http.sh
 #
@@ -78,6 +78,11 @@ echo "  RSS 15 s after ready (idle): $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )
 SEARCH="/api/v1/services?q=juridique&near=48.892,2.348&radius_km=2&open_now=true"
 GEO_THEME="/api/v1/services?near=48.892,2.348&radius_km=2&theme=difficultes-administratives-ou-juridiques"
 TEXT="/api/v1/services?q=aide%20juridique"
+HTML_SEARCH="/services?q=juridique&near=48.892,2.348&radius_km=2&when=now"
+printf '  %s (HTML) -> %s, %s bytes, %s bytes gzip\n' "$HTML_SEARCH" \
+    "$(curl -s -o /dev/null -w '%{http_code}' "$BASE$HTML_SEARCH")" \
+    "$(curl -s "$BASE$HTML_SEARCH" | wc -c)" \
+    "$(curl -s -H 'Accept-Encoding: gzip' "$BASE$HTML_SEARCH" | wc -c)"
 for path in "$SEARCH" "$GEO_THEME" "$TEXT"; do
     printf '  %s -> %s, %s bytes\n' "$path" \
         "$(curl -s -o "$WORK/body" -w '%{http_code}' "$BASE$path")" "$(wc -c <"$WORK/body")"
@@ -93,15 +98,20 @@ echo "  RSS after warm-up: $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
 SOLO_DURATION="${SOLO_DURATION:-5}"
 run() {
     local name="$1" path="$2"
-    echo "== wrk $name: $path"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$path" >"$WORK/wrk.out"
+    shift 2
+    echo "== wrk $name: $path $*"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$BASE$path" >"$WORK/wrk.out"
     grep -E '^\s+(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors' "$WORK/wrk.out" | sed 's/^\s*/  /'
     echo "  -- one connection (-t1 -c1 -d${SOLO_DURATION}s)"
-    wrk -t1 -c1 -d"${SOLO_DURATION}s" --latency "$BASE$path" >"$WORK/wrk.out"
+    wrk -t1 -c1 -d"${SOLO_DURATION}s" --latency "$@" "$BASE$path" >"$WORK/wrk.out"
     grep -E '^\s+(50|90|99)%|Requests/sec|Non-2xx|Socket errors' "$WORK/wrk.out" | sed 's/^\s*/  /'
 }
 run healthz /healthz
 run text_geo_open_now "$SEARCH"
+# The same search as a results page (HTML, 20 results), plain and as a browser asks for it.
+run html_text_geo_open_now "$HTML_SEARCH"
+run html_text_geo_open_now_gzip "$HTML_SEARCH" -H "Accept-Encoding: gzip"
+run html_home / -H "Accept-Encoding: gzip"
 run geo_theme "$GEO_THEME"
 run text_only "$TEXT"
 echo "  RSS after the runs: $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )) MiB"
