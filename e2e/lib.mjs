@@ -131,7 +131,9 @@ function watch(s) {
 export function check(s) {
   const lines = [...s.problems];
   for (const f of s.findings) lines.push(formatFinding(f));
-  assert.deepEqual(lines, [], `${s.journey} ${s.lang} ${s.width}px: ${lines.length} problem(s):\n  ${lines.join('\n  ')}`);
+  if (lines.length > 0) {
+    assert.fail(`${s.journey} ${s.lang} ${s.width}px${s.js ? '' : ' (no JavaScript)'}: ${lines.length} problem(s):\n  ${lines.join('\n  ')}`);
+  }
 }
 
 /** Asserts now (mid-story) that no request has left 127.0.0.1 so far. */
@@ -240,8 +242,20 @@ export async function arrived(s, name) {
   s.visited.push(pathOf(page.url()));
   await assertPageContract(page, s.lang);
   await assertFitsWidth(s, name);
+  await assertAllTranslated(s, name);
   await axeCheck(s, name);
   await s.shot(name);
+}
+
+/** No message key shown instead of words (a Fluent message missing from a locale). */
+export async function assertAllTranslated(s, name) {
+  const raw = await s.page.evaluate(() => {
+    const text = document.title + '\n' + document.body.innerText + '\n'
+      + [...document.querySelectorAll('[aria-label], [title], [alt], [placeholder]')]
+        .map((e) => ['aria-label', 'title', 'alt', 'placeholder'].map((a) => e.getAttribute(a) || '').join(' ')).join('\n');
+    return [...new Set(text.match(/Unknown localization key[^\n]{0,40}|\{\s*\$[\w-]+\s*\}/g) || [])];
+  });
+  for (const r of raw) s.problems.push(`untranslated text on ${name} ${pathOf(s.page.url())} (${s.lang}): ${r}`);
 }
 
 /** The contract that every public page keeps. */

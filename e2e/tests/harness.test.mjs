@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import { axeCheck, assertFitsWidth, launch, newPage, pdfPageCount } from '../lib.mjs';
+import { axeCheck, assertAllTranslated, assertFitsWidth, launch, newPage, pdfPageCount } from '../lib.mjs';
 
 const PAGES = {
   '/ok': { body: '<main><h1>Fine</h1><p>Short.</p></main>' },
@@ -17,6 +17,7 @@ const PAGES = {
   '/script': { body: '<main><h1>Script</h1><script>document.title = "ran"</script></main>' },
   '/axe': { body: '<main><h1>Picture</h1><img src="/ok"><input type="text"></main>' },
   '/wide': { body: '<main><h1>Wide</h1><div style="width:900px">too wide for a phone</div></main>' },
+  '/untranslated': { body: '<main><h1>Keys</h1><p>Langues : Unknown localization key: "language-xx"</p></main>' },
   '/long': { body: '<main><h1>Long</h1>' + '<p>line</p>'.repeat(200) + '</main>' },
 };
 
@@ -52,6 +53,7 @@ test('harness: a clean page passes every check', async () => {
   const s = await open('/ok');
   await axeCheck(s, 'ok');
   await assertFitsWidth(s, 'ok');
+  await assertAllTranslated(s, 'ok');
   s.check();
   await s.close();
 });
@@ -94,6 +96,13 @@ test('harness: a page wider than a 360 px screen is caught', async () => {
   const s = await open('/wide', { width: 360 });
   await assertFitsWidth(s, 'wide');
   assert.ok(s.problems.some((p) => p.startsWith('horizontal scrolling')), s.problems.join('\n'));
+  await s.close();
+});
+
+test('harness: a message key shown instead of words is caught', async () => {
+  const s = await open('/untranslated');
+  await assertAllTranslated(s, 'untranslated');
+  assert.ok(s.problems.some((p) => p.includes('language-xx')), s.problems.join('\n'));
   await s.close();
 });
 
