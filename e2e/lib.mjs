@@ -243,8 +243,36 @@ export async function arrived(s, name) {
   await assertPageContract(page, s.lang);
   await assertFitsWidth(s, name);
   await assertAllTranslated(s, name);
+  if (s.lang === 'ar') await assertHeadingAlignedRight(s, name);
   await axeCheck(s, name);
   await s.shot(name);
+}
+
+/**
+ * In Arabic the page reads from the right: the <h1> starts at the right edge, even when it is a
+ * name kept in French (`lang="fr" dir="ltr"`), or the title floats alone on the left.
+ */
+export async function assertHeadingAlignedRight(s, name) {
+  const gaps = await s.page.evaluate(() => {
+    const h1 = document.querySelector('h1');
+    if (!h1) return [];
+    const box = h1.getBoundingClientRect();
+    const right = box.right - parseFloat(getComputedStyle(h1).paddingRight) - parseFloat(getComputedStyle(h1).borderRightWidth);
+    const range = document.createRange();
+    range.selectNodeContents(h1);
+    // One entry per line of text: the rightmost end of what is on it.
+    const lines = new Map();
+    for (const r of range.getClientRects()) {
+      if (r.width === 0) continue;
+      const top = Math.round(r.top);
+      lines.set(top, Math.max(lines.get(top) ?? -Infinity, r.right));
+    }
+    return [...lines.values()].map((end) => Math.round(right - end));
+  });
+  const worst = Math.max(0, ...gaps);
+  if (worst > 4) {
+    s.problems.push(`RTL: the <h1> of ${name} ${pathOf(s.page.url())} is not aligned to the right at ${s.width}px (a line ends ${worst}px short of the right edge)`);
+  }
 }
 
 /** No message key shown instead of words (a Fluent message missing from a locale). */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import { axeCheck, assertAllTranslated, assertFitsWidth, launch, newPage, pdfPageCount } from '../lib.mjs';
+import { axeCheck, assertAllTranslated, assertFitsWidth, assertHeadingAlignedRight, launch, newPage, pdfPageCount } from '../lib.mjs';
 
 const PAGES = {
   '/ok': { body: '<main><h1>Fine</h1><p>Short.</p></main>' },
@@ -18,6 +18,8 @@ const PAGES = {
   '/axe': { body: '<main><h1>Picture</h1><img src="/ok"><input type="text"></main>' },
   '/wide': { body: '<main><h1>Wide</h1><div style="width:900px">too wide for a phone</div></main>' },
   '/untranslated': { body: '<main><h1>Keys</h1><p>Langues : Unknown localization key: "language-xx"</p></main>' },
+  '/rtl-left': { html: 'lang="ar" dir="rtl"', body: '<main><h1 lang="fr" dir="ltr">Point d\'accès au droit</h1></main>' },
+  '/rtl-right': { html: 'lang="ar" dir="rtl"', body: '<main><h1>مرحبا <span lang="fr" dir="ltr">Saint-Denis</span> بكم</h1></main>' },
   '/long': { body: '<main><h1>Long</h1>' + '<p>line</p>'.repeat(200) + '</main>' },
 };
 
@@ -31,7 +33,7 @@ before(async () => {
     const headers = { 'content-type': 'text/html; charset=utf-8' };
     if (p.csp) headers['content-security-policy'] = p.csp;
     res.writeHead(200, headers);
-    res.end(`<!doctype html><html lang="fr"><head><meta name="viewport" content="width=device-width"><title>t</title></head><body>${p.body}</body></html>`);
+    res.end(`<!doctype html><html ${p.html || 'lang="fr"'}><head><meta name="viewport" content="width=device-width"><title>t</title></head><body>${p.body}</body></html>`);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${server.address().port}`;
@@ -104,6 +106,19 @@ test('harness: a message key shown instead of words is caught', async () => {
   await assertAllTranslated(s, 'untranslated');
   assert.ok(s.problems.some((p) => p.includes('language-xx')), s.problems.join('\n'));
   await s.close();
+});
+
+test('harness: an Arabic page whose <h1> sits on the left is caught', async () => {
+  for (const width of [360, 1280]) {
+    const left = await open('/rtl-left', { lang: 'ar', width });
+    await assertHeadingAlignedRight(left, 'rtl-left');
+    assert.ok(left.problems.some((p) => p.startsWith('RTL:')), `${width}px: ${left.problems.join('\n')}`);
+    await left.close();
+    const right = await open('/rtl-right', { lang: 'ar', width });
+    await assertHeadingAlignedRight(right, 'rtl-right');
+    assert.deepEqual(right.problems, [], `${width}px`);
+    await right.close();
+  }
 });
 
 test('harness: PDF pages are counted', async () => {
