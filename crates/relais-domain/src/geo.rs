@@ -354,6 +354,22 @@ impl Geography {
         if arr.is_empty() { all } else { arr }
     }
 
+    /// The place a person at `p` is in, for "near me" without keeping the position: the
+    /// arrondissement or current commune whose centre is nearest (Paris as a whole is not a
+    /// candidate: its arrondissements are finer), if one is within `max_m` metres.
+    pub fn nearest(&self, p: &GeoPoint, max_m: f64) -> Option<&Commune> {
+        self.communes
+            .iter()
+            .filter(|c| c.current)
+            .filter(|c| {
+                c.kind == CommuneKind::ArrondissementMunicipal || c.insee.as_str() != "75056"
+            })
+            .map(|c| (c, c.centre.distance_m(p)))
+            .filter(|(_, d)| *d <= max_m)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(c, _)| c)
+    }
+
     /// Resolves what a person typed for "where": an INSEE code, a postcode, or a name. The
     /// answer is the matching communes (several for some postcodes).
     pub fn resolve(&self, input: &str) -> Vec<&Commune> {
@@ -391,6 +407,24 @@ fn name_key(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod nearest_tests {
+    use super::*;
+
+    #[test]
+    fn nearest_place_is_the_arrondissement_or_commune_around() {
+        let g = geography();
+        // Place de la République is between the 3rd, 10th and 11th; Basilique de Saint-Denis.
+        let at = |lat, lon| g.nearest(&GeoPoint::new(lat, lon).expect("point"), 10_000.0);
+        let montmartre = at(48.8867, 2.3431).expect("in Paris");
+        assert_eq!(montmartre.name, "Paris 18e Arrondissement");
+        let basilique = at(48.9356, 2.3597).expect("in Saint-Denis");
+        assert_eq!(basilique.name, "Saint-Denis");
+        // Far away (Lyon): no place of the metropolis.
+        assert!(at(45.76, 4.84).is_none());
+    }
 }
 
 #[cfg(test)]

@@ -115,6 +115,13 @@ impl Params {
             .any(|e| e.field.as_deref() == Some(field))
     }
 
+    /// Fails with every error but ignores unknown parameters: pages receive links with
+    /// `utm_*`, `fbclid`… added by the apps they were shared through.
+    pub fn finish_lenient(mut self) -> Result<(), ApiError> {
+        self.pairs.clear();
+        self.finish()
+    }
+
     /// Fails with every error, including one per unknown parameter.
     pub fn finish(mut self) -> Result<(), ApiError> {
         let mut unknown: Vec<String> = self.pairs.drain(..).map(|(k, _)| k).collect();

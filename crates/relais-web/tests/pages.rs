@@ -105,7 +105,9 @@ async fn a_person_searches_by_commune_and_opens_a_service() {
     assert!(week.contains("lundi 28 décembre"));
     assert!(week.contains("Fermé — Noël — "), "{week}");
     assert!(week.contains("Fermeture de fin d&#39;année"), "{week}");
-    assert!(detail.contains(r#"href="tel:"#) || !detail.contains("Téléphone"));
+    assert!(
+        detail.contains(r#"<a href="tel:0199000000" class="phone" dir="ltr">01 99 00 00 00</a>"#)
+    );
     assert!(detail.contains("https://www.openstreetmap.org/?mlat="));
     assert!(detail.contains(&format!(r#"<a id="partager" href="/services/{id}">"#)));
 }
@@ -292,7 +294,10 @@ async fn nothing_is_loaded_from_elsewhere() {
         for tag in ["<link ", "<script ", "<img ", "<iframe", "<source "] {
             for piece in html.split(tag).skip(1) {
                 let attrs = piece.split('>').next().unwrap_or("");
-                assert!(!attrs.contains("://"), "{uri}: {tag}{attrs}");
+                assert!(
+                    !attrs.contains("://") && !attrs.contains("=\"//"),
+                    "{uri}: {tag}{attrs}"
+                );
             }
         }
     }
@@ -454,5 +459,156 @@ async fn pages_match_their_snapshots() {
         let (_, html, _) = app.get_raw(&uri).await;
         let html = redact_assets(&html).replace(&id, "[service-id]");
         insta::assert_snapshot!(name, html);
+    }
+}
+
+#[tokio::test]
+async fn the_results_form_works_as_a_browser_submits_it() {
+    let app = TestApp::new().await;
+    // Every control of the results form, empty ones included, the radius always set.
+    let (status, html, _) = app
+        .get_raw("/services?q=avocat&commune=&theme=&when=any&radius_km=3&langue=")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Consultation juridique gratuite"));
+    // Parameters added by the apps a link was shared through do not break it.
+    let (status, _, _) = app
+        .get_raw("/services?commune=Paris%2018e&utm_source=sms&fbclid=abc")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // A theme from a shortcut that the select does not list stays chosen.
+    let html = page(
+        &app,
+        "/services?theme=logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
+    )
+    .await;
+    assert!(html.contains(
+        r#"<option value="logement-hebergement--rechercher-une-solution-dhebergement-temporaire" selected>"#
+    ));
+    // A field error is tied to its field for screen readers.
+    let (_, html, _) = app.get_raw("/services?commune=Atlantide").await;
+    assert!(html.contains(r#"aria-invalid="true" aria-describedby="commune-error""#));
+    assert!(html.contains(r#"<span class="field-error" id="commune-error">"#));
+}
+
+#[tokio::test]
+async fn near_me_never_puts_the_position_in_a_url() {
+    let app = TestApp::new().await;
+    let post = |body: &'static str| {
+        let router = app.router.clone();
+        async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/services")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(body))
+                .expect("request");
+            router.oneshot(req).await.expect("response")
+        }
+    };
+    // Montmartre: the search goes on in the 18th arrondissement, by name.
+    let res = post("q=avocat&commune=&near=48.887%2C2.343&when=now").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(
+        to,
+        "/services?q=avocat&when=now&commune=Paris+18e+Arrondissement"
+    );
+    assert!(!to.contains("48.8") && !to.contains("2.34"));
+    let html = page(&app, &to).await;
+    assert!(html.contains("Consultation juridique gratuite"));
+    // Outside the metropolis: said so, nothing found, nothing redirected.
+    let res = post("near=45.760%2C4.840").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    let html = String::from_utf8(body.to_vec()).expect("utf-8");
+    assert!(html.contains("hors de la Métropole du Grand Paris"));
+    assert!(!html.contains("45.76"));
+}
+
+#[tokio::test]
+async fn results_come_in_pages() {
+    let now = paris(2026, 12, 22, 10, 30);
+    let (structures, services) =
+        relais_exchange::demo_dataset_on(300, 7, now.date_naive(), &mut |_| {});
+    let app = TestApp::with_data(&structures, &services, now).await;
+    let first = page(&app, "/services").await;
+    assert!(first.contains("300 services dans la Métropole du Grand Paris"));
+    assert!(
+        first.contains(r#"href="/services?offset=20" rel="next""#),
+        "{first}"
+    );
+    assert!(!first.contains(r#"rel="prev""#));
+    let second = page(&app, "/services?offset=20").await;
+    assert!(second.contains(r#"href="/services?offset=0" rel="prev""#));
+    let names = |html: &str| -> Vec<String> {
+        html.split(r#"<li class="result">"#)
+            .skip(1)
+            .map(|r| r.split("</a>").next().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(names(&second).len(), 20);
+    assert!(names(&second).iter().all(|n| !names(&first).contains(n)));
+    // Past the end: the last page, never an empty list under a count.
+    let past = page(&app, "/services?offset=9980").await;
+    assert_eq!(names(&past).len(), 20);
+    assert!(
+        past.contains(r#"href="/services?offset=260" rel="prev""#),
+        "{past}"
+    );
+    assert!(!past.contains("aucun-resultat"));
+}
+
+#[tokio::test]
+async fn links_never_lead_elsewhere() {
+    let app = TestApp::new().await;
+    let (status, html, _) = app.get_raw("//evil.example/x").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("evil.example"), "{html}");
+    let html = page(&app, "/services?commune=Paris%2018e&lang=en").await;
+    assert!(html.contains(r#"<a href="?commune=Paris+18e&#38;lang=ar" hreflang="ar""#));
+}
+
+/// Messages built from data (referential values, holidays, spoken languages) exist in every
+/// language; a value no message covers shows its data, never a loader error.
+#[test]
+fn messages_built_from_data_resolve() {
+    use relais_domain::calendar::{HolidayZone, public_holidays};
+    use relais_domain::referentials::{
+        PARENT_THEMES, fees, mobilisation_modes, publics, reception_modes,
+    };
+    use relais_web::pages::i18n::{Lang, Tr};
+    let mut keys: Vec<String> = Vec::new();
+    keys.extend(PARENT_THEMES.iter().map(|(p, _)| format!("theme-{p}")));
+    for (prefix, r) in [
+        ("mode", reception_modes()),
+        ("mobilisation", mobilisation_modes()),
+        ("public", publics()),
+        ("fee", fees()),
+    ] {
+        keys.extend(r.entries().iter().map(|e| format!("{prefix}-{}", e.value)));
+    }
+    keys.extend(
+        public_holidays(2027, HolidayZone::AlsaceMoselle)
+            .iter()
+            .map(|h| relais_web::pages::holiday_key(h.name)),
+    );
+    keys.extend(
+        relais_web::pages::SPOKEN
+            .iter()
+            .map(|c| format!("language-{c}")),
+    );
+    for lang in Lang::ALL {
+        let tr = Tr::new(lang);
+        for k in &keys {
+            assert!(tr.has(k), "{}: no message {k}", lang.code());
+        }
+        assert_eq!(tr.t_or("language-xx", "xx"), "xx");
+        assert!(!tr.t("no-such-key").contains("Unknown"));
     }
 }

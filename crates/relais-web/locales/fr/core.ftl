@@ -35,8 +35,14 @@ month-9 = septembre
 month-10 = octobre
 month-11 = novembre
 month-12 = décembre
-date-long = { $weekday } { $day } { $month }
-date-year = { $day } { $month } { $year }
+date-long = { $weekday } { $day ->
+    [1] 1er
+   *[other] { $day }
+  } { $month }
+date-year = { $day ->
+    [1] 1er
+   *[other] { $day }
+  } { $month } { $year }
 
 status-open = Ouvert
 status-open-until = Ouvert jusqu’à { $time }

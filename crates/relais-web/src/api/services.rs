@@ -128,7 +128,8 @@ pub fn parse_search(
             "rayon en km attendu, entre 0 et {MAX_RADIUS_KM} (ex. 1.5)"
         )),
     });
-    if radius_km.is_some() && given == 0 {
+    // The results page always sends its radius select; without a place it means nothing.
+    if radius_km.is_some() && given == 0 && surface == Surface::Api {
         p.error(
             "radius_km",
             "un rayon demande un lieu : near, commune ou postcode",
@@ -200,7 +201,10 @@ pub fn parse_search(
     let open_now = open_now || when.as_deref() == Some("now");
     let limit = p.int_in("limit", 1..=MAX_LIMIT, 20);
     let offset = p.int_in("offset", 0..=10_000, 0);
-    p.finish()?;
+    match surface {
+        Surface::Api => p.finish()?,
+        Surface::Page => p.finish_lenient()?,
+    }
     Ok(Query {
         text,
         geo: centre.map(|c| GeoFilter {

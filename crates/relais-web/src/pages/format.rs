@@ -72,15 +72,19 @@ pub fn date_with_year(tr: &Tr, d: NaiveDate) -> String {
 
 /// « 350 m », « 1,2 km » (decimal comma in French), "1.2 km".
 pub fn distance(lang: Lang, metres: f64) -> String {
+    let (m_unit, km_unit) = match lang {
+        Lang::Ar => ("م", "كم"),
+        _ => ("m", "km"),
+    };
     if metres < 1000.0 {
         // To the nearest 10 m: more precision than that is false for a straight line.
         let m = ((metres / 10.0).round() * 10.0).max(10.0) as u64;
-        return format!("{m} m");
+        return format!("{m} {m_unit}");
     }
     let km = format!("{:.1}", metres / 1000.0);
     match lang {
-        Lang::Fr => format!("{} km", km.replace('.', ",")),
-        _ => format!("{km} km"),
+        Lang::Fr => format!("{} {km_unit}", km.replace('.', ",")),
+        _ => format!("{km} {km_unit}"),
     }
 }
 
@@ -107,7 +111,8 @@ pub fn status_class(s: Status) -> &'static str {
 }
 
 /// A status in words, with when it changes: « Ouvert jusqu'à 17 h », « Fermé — ouvre demain à
-/// 9 h », « Horaires à confirmer ».
+/// 9 h », « Horaires à confirmer ». A change at midnight ends the day before (« jusqu'à 24 h »),
+/// never « 0 h » of a day on which the service is closed.
 pub fn status_phrase(
     tr: &Tr,
     status: Status,
@@ -116,40 +121,59 @@ pub fn status_phrase(
     now: DateTime<Utc>,
 ) -> String {
     let today = now.with_timezone(&Paris).date_naive();
-    let at = next_change.map(|t| t.with_timezone(&Paris).naive_local());
-    let when = |key_today: &str, key_tomorrow: &str, key_week: &str, key_later: &str| {
-        let at = at.expect("checked by the caller");
-        let t = time(tr.lang, at.time());
-        let days = (at.date() - today).num_days();
-        match days {
-            0 => tr.t1(key_today, "time", &t),
-            1 => tr.t1(key_tomorrow, "time", &t),
-            2..=6 => tr.t_with(
-                key_week,
-                &[
-                    ("day", Arg::Str(&weekday(tr, at.date()))),
-                    ("time", Arg::Str(&t)),
-                ],
-            ),
-            _ => tr.t1(key_later, "date", &long_date(tr, at.date())),
-        }
+    let Some(at) = next_change.map(|t| t.with_timezone(&Paris).naive_local()) else {
+        return match status {
+            Status::Open => tr.t("status-open"),
+            Status::Closed => tr.t("status-closed"),
+            Status::Unknown => tr.t("status-unknown"),
+        };
     };
-    match (status, at, next_status) {
-        (Status::Open, Some(_), _) => when(
+    // When it opens: that day at that time. When it closes at midnight: the end of the day
+    // before.
+    let (date, t) = if status == Status::Open && at.time() == NaiveTime::MIN {
+        (
+            at.date().pred_opt().unwrap_or(at.date()),
+            end_time(tr.lang, None),
+        )
+    } else {
+        (at.date(), time(tr.lang, at.time()))
+    };
+    let when = |keys: [&str; 4]| match (date - today).num_days() {
+        0 => tr.t1(keys[0], "time", &t),
+        1 => tr.t1(keys[1], "time", &t),
+        2..=6 => tr.t_with(
+            keys[2],
+            &[
+                ("day", Arg::Str(&weekday(tr, date))),
+                ("time", Arg::Str(&t)),
+            ],
+        ),
+        _ => tr.t1(keys[3], "date", &long_date_from(tr, date, today)),
+    };
+    match (status, next_status) {
+        (Status::Open, _) => when([
             "status-open-until",
             "status-open-until-tomorrow",
             "status-open-until-day",
             "status-open-until-date",
-        ),
-        (Status::Open, None, _) => tr.t("status-open"),
-        (Status::Closed, Some(_), Some(Status::Open)) => when(
+        ]),
+        (Status::Closed, Some(Status::Open)) => when([
             "status-closed-opens",
             "status-closed-opens-tomorrow",
             "status-closed-opens-day",
             "status-closed-opens-date",
-        ),
-        (Status::Closed, _, _) => tr.t("status-closed"),
-        (Status::Unknown, _, _) => tr.t("status-unknown"),
+        ]),
+        (Status::Closed, _) => tr.t("status-closed"),
+        (Status::Unknown, _) => tr.t("status-unknown"),
+    }
+}
+
+/// A long date, with the year when it is not `today`'s.
+pub fn long_date_from(tr: &Tr, d: NaiveDate, today: NaiveDate) -> String {
+    if d.year() == today.year() {
+        long_date(tr, d)
+    } else {
+        format!("{} {}", long_date(tr, d), d.year())
     }
 }
 
@@ -179,6 +203,7 @@ mod tests {
         assert_eq!(distance(Lang::En, 1234.0), "1.2 km");
         assert_eq!(distance(Lang::Fr, 344.0), "340 m");
         assert_eq!(distance(Lang::Fr, 2.0), "10 m");
+        assert_eq!(distance(Lang::Ar, 2700.0), "2.7 كم");
     }
 
     #[test]
@@ -213,6 +238,29 @@ mod tests {
             "Fermé"
         );
         assert_eq!(s(Status::Unknown, None, None), "Horaires à confirmer");
+        // A change at midnight ends the day before: never « 0 h » of a closed day.
+        assert_eq!(
+            s(Status::Open, Some(paris(23, 0, 0)), Some(Status::Closed)),
+            "Ouvert jusqu’à 24 h"
+        );
+        assert_eq!(
+            s(Status::Open, Some(paris(25, 0, 0)), Some(Status::Closed)),
+            "Ouvert jusqu’à jeudi 24 h"
+        );
+        // Far changes carry the date, with the year when it is another year; « 1er ».
+        assert_eq!(
+            s(Status::Open, Some(paris(31, 0, 0)), Some(Status::Closed)),
+            "Ouvert jusqu’au mercredi 30 décembre"
+        );
+        let jan = Paris
+            .with_ymd_and_hms(2027, 1, 1, 9, 0, 0)
+            .earliest()
+            .expect("valid")
+            .with_timezone(&Utc);
+        assert_eq!(
+            s(Status::Closed, Some(jan), Some(Status::Open)),
+            "Fermé — ouvre le vendredi 1er janvier 2027"
+        );
         assert_eq!(s(Status::Open, None, None), "Ouvert");
         let en = Tr::new(Lang::En);
         assert_eq!(

@@ -148,9 +148,22 @@ impl Tr {
         Self { lang }
     }
 
-    /// The message `key` (falls back to French, then to the key itself).
+    /// The message `key`, falling back to French. Keys are written in the code or built from
+    /// referential values the message files cover (a test checks every one); a missing key
+    /// shows the key itself, never the loader's "Unknown localization key" text.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(&self.lang.langid(), key)
+        self.try_t(key).unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The message `key` if a language has it (this one, then French).
+    pub fn try_t(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.lang.langid(), key)
+    }
+
+    /// The message `key`, or `fallback` (a value from data: a referential's French label, a
+    /// language code) when no message covers it.
+    pub fn t_or(&self, key: &str, fallback: &str) -> String {
+        self.try_t(key).unwrap_or_else(|| fallback.to_owned())
     }
 
     /// The message `key` with named arguments.

@@ -18,11 +18,14 @@ use axum::routing::get;
 use crate::state::AppState;
 use i18n::{LANG_COOKIE, Lang, Locale, Tr};
 
+pub use search::SPOKEN;
+pub use service::holiday_key;
+
 /// The routes of the public pages.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(search::home))
-        .route("/services", get(search::results))
+        .route("/services", get(search::results).post(search::near_me))
         .route("/services/{id}", get(service::page))
         .route("/a-propos", get(info::about))
         .route("/accessibilite", get(info::accessibility))
@@ -71,11 +74,9 @@ impl Chrome {
                 LangLink {
                     code: l.code(),
                     name: l.native_name(),
-                    href: format!(
-                        "{}?{}",
-                        uri.path(),
-                        serde_urlencoded::to_string(&p).unwrap_or_default()
-                    ),
+                    // Query only: the same page, whatever its path (a path is never echoed
+                    // into a link, so `//other.host` cannot become one).
+                    href: format!("?{}", serde_urlencoded::to_string(&p).unwrap_or_default()),
                     current: l == locale.lang,
                 }
             })

@@ -4,9 +4,12 @@
 use askama::Template;
 use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
+use axum::http::Uri;
+use axum::response::IntoResponse;
 use axum::response::Response;
 
-use relais_domain::referentials::{PARENT_THEMES, theme_parent};
+use relais_domain::geo::{GeoPoint, geography};
+use relais_domain::referentials::{PARENT_THEMES, reception_modes, theme_label, theme_parent};
 use relais_search::Hit;
 
 use super::format::{distance, status_class, status_phrase};
@@ -77,7 +80,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
 ];
 
 /// Spoken languages offered in the filter (codes; names come from the messages).
-const SPOKEN: &[&str] = &[
+pub const SPOKEN: &[&str] = &[
     "fr", "en", "ar", "es", "pt", "ro", "ru", "uk", "tr", "zh", "ber", "ff", "wo",
 ];
 
@@ -162,6 +165,18 @@ impl FormState {
             label: tr.t(key),
             selected: self.has("theme", slug),
         }));
+        // A theme from a shortcut or a shared link stays chosen (a select cannot keep a value
+        // it has no option for).
+        if let Some((_, t)) = self.pairs.iter().find(|(k, v)| {
+            k == "theme" && !v.is_empty() && !THEME_CHOICES.iter().any(|(s, _)| s == v)
+        }) {
+            let label = tr.t_or(&format!("theme-{t}"), theme_label(t).unwrap_or(t));
+            out.push(Choice {
+                value: t.clone(),
+                label,
+                selected: true,
+            });
+        }
         out
     }
 
@@ -192,6 +207,14 @@ impl FormState {
             label: language_name(tr, code),
             selected: self.get("langue") == *code,
         }));
+        let current = self.get("langue");
+        if !current.is_empty() && !SPOKEN.contains(&current) {
+            out.push(Choice {
+                value: current.to_owned(),
+                label: language_name(tr, current),
+                selected: true,
+            });
+        }
         out
     }
 
@@ -200,22 +223,28 @@ impl FormState {
             "" => "3",
             r => r,
         };
-        RADII
+        let mut out: Vec<Choice> = RADII
             .iter()
             .map(|r| Choice {
                 value: (*r).to_owned(),
                 label: tr.t1("radius-km", "km", r),
                 selected: current == *r,
             })
-            .collect()
+            .collect();
+        if !RADII.contains(&current) {
+            out.push(Choice {
+                value: current.to_owned(),
+                label: tr.t1("radius-km", "km", current),
+                selected: true,
+            });
+        }
+        out
     }
 }
 
 /// The name of a spoken language in the page's language, or its code.
 pub fn language_name(tr: &Tr, code: &str) -> String {
-    let key = format!("language-{code}");
-    let name = tr.t(&key);
-    if name == key { code.to_owned() } else { name }
+    tr.t_or(&format!("language-{code}"), code)
 }
 
 /// The search form, on the home page and above the results.
@@ -235,6 +264,9 @@ pub struct SearchForm {
     pub compact: bool,
     /// A filter other than the text and the place is set: the filters are shown unfolded.
     pub filtered: bool,
+    /// Errors tied to the two text fields, shown next to them.
+    pub q_error: Option<String>,
+    pub commune_error: Option<String>,
 }
 
 impl SearchForm {
@@ -254,6 +286,8 @@ impl SearchForm {
         Self {
             compact,
             filtered,
+            q_error: None,
+            commune_error: None,
             q: f.get("q").to_owned(),
             commune: match f.get("commune") {
                 "" => f.get("postcode").to_owned(),
@@ -326,14 +360,17 @@ impl ResultItem {
         let themes = parents
             .into_iter()
             .filter(|p| PARENT_THEMES.iter().any(|(x, _)| x == p))
-            .map(|p| tr.t(&format!("theme-{p}")))
+            .map(|p| tr.t_or(&format!("theme-{p}"), theme_label(p).unwrap_or(p)))
             .collect();
         let mut facts = Vec::new();
         if s.free {
             facts.push(tr.t("fact-free"));
         }
         for m in &s.reception_modes {
-            facts.push(tr.t(&format!("mode-{m}")));
+            facts.push(tr.t_or(
+                &format!("mode-{m}"),
+                reception_modes().label(m).unwrap_or(m),
+            ));
         }
         if s.wheelchair_accessible == Some(true) {
             facts.push(tr.t("fact-wheelchair"));
@@ -402,11 +439,63 @@ pub async fn results(
     locale: Locale,
     OriginalUri(uri): OriginalUri,
 ) -> Response {
-    let mut c = Chrome::new(locale, &uri, "home");
+    render_results(&state, locale, &uri, uri.query(), None)
+}
+
+/// `POST /services` from « Autour de moi »: the position comes in the body, never in a URL
+/// (it would stay in logs and shared links). It is turned into the arrondissement or commune
+/// around it, and the search goes on there, by its name, in a URL that can be shared.
+pub async fn near_me(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    body: String,
+) -> Response {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let place = pairs
+        .iter()
+        .find(|(k, _)| k == "near")
+        .and_then(|(_, v)| GeoPoint::parse(v).ok())
+        .and_then(|p| geography().nearest(&p, NEAR_ME_MAX_M));
+    let mut kept: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "near" | "commune" | "postcode"))
+        .collect();
+    match place {
+        Some(c) => {
+            kept.push(("commune".to_owned(), c.name.clone()));
+            let to = format!(
+                "/services?{}",
+                serde_urlencoded::to_string(&kept).unwrap_or_default()
+            );
+            axum::response::Redirect::to(&to).into_response()
+        }
+        None => {
+            let raw = serde_urlencoded::to_string(&kept).unwrap_or_default();
+            let error = FormError {
+                field: Some("commune".to_owned()),
+                message: Tr::new(locale.lang).t("error-near-outside"),
+            };
+            render_results(&state, locale, &uri, Some(&raw), Some(error))
+        }
+    }
+}
+
+/// How far from the centre of an arrondissement or commune a position may be to count as in
+/// it (the MGP's largest communes are about 5 km across).
+const NEAR_ME_MAX_M: f64 = 6_000.0;
+
+fn render_results(
+    state: &AppState,
+    locale: Locale,
+    uri: &Uri,
+    raw: Option<&str>,
+    extra_error: Option<FormError>,
+) -> Response {
+    let mut c = Chrome::new(locale, uri, "home");
     c.script = Some(super::assets::assets().near_me.url());
-    let raw = uri.query();
     let f = FormState::parse(raw);
-    let form = SearchForm::new(&f, &c.tr, true);
+    let mut form = SearchForm::new(&f, &c.tr, true);
     let now = state.now();
     let mut q_raw = raw.map(str::to_owned);
     // The page's own limit; `limit` in the URL is the API's and is ignored here. A place typed
@@ -422,10 +511,15 @@ pub async fn results(
         *r = serde_urlencoded::to_string(&kept).unwrap_or_default();
     }
     let parsed = parse_search(q_raw.as_deref(), now, Surface::Page);
-    let (status, errors, hits, total, query) = match parsed {
+    let (status, mut errors, hits, total, query) = match parsed {
         Ok(mut q) => {
             q.limit = PAGE_SIZE;
-            let r = state.index().search(&q, now);
+            let mut r = state.index().search(&q, now);
+            // Past the last page (an old link, a hand-made offset): show the last page.
+            if r.hits.is_empty() && r.total > 0 {
+                q.offset = (r.total - 1) / PAGE_SIZE * PAGE_SIZE;
+                r = state.index().search(&q, now);
+            }
             (StatusCode::OK, Vec::new(), r.hits, r.total, Some(q))
         }
         Err(e) => {
@@ -437,6 +531,20 @@ pub async fn results(
             (status, form_errors(&c.tr, &f, e), Vec::new(), 0, None)
         }
     };
+    let status = match extra_error {
+        Some(e) => {
+            errors.push(e);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        None => status,
+    };
+    for e in &errors {
+        match e.field.as_deref() {
+            Some("q") => form.q_error = Some(e.message.clone()),
+            Some("commune") => form.commune_error = Some(e.message.clone()),
+            _ => {}
+        }
+    }
     let offset = query.as_ref().map_or(0, |q| q.offset);
     let no_place = query.as_ref().is_some_and(|q| q.geo.is_none());
     let place = if !form.commune.is_empty() {
@@ -467,7 +575,7 @@ pub async fn results(
         }
     };
     let results: Vec<ResultItem> = hits.iter().map(|h| ResultItem::new(&c, h, now)).collect();
-    let ways_out = if total == 0 && query.is_some() {
+    let ways_out = if total == 0 && query.is_some() && errors.is_empty() {
         ways_out(&c, &f, query.as_ref())
     } else {
         Vec::new()

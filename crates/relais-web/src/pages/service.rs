@@ -9,7 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Europe::Paris;
 
 use relais_domain::hours::Day;
-use relais_domain::referentials::theme_label;
+use relais_domain::referentials::{
+    fees, mobilisation_modes, publics, reception_modes, theme_label,
+};
 use relais_domain::{Service, ServiceHours, ServiceId, Status};
 
 use super::format::{date_with_year, end_time, long_date, status_class, status_phrase, time};
@@ -83,14 +85,14 @@ impl DayRow {
             class,
             hours,
             comments,
-            holiday: day.holiday.map(|h| tr.t(&holiday_key(h))),
+            holiday: day.holiday.map(|h| tr.t_or(&holiday_key(h), h)),
             closure: day.closure,
         }
     }
 }
 
 /// The message key of a public holiday (the calendar names them in French).
-fn holiday_key(name: &str) -> String {
+pub fn holiday_key(name: &str) -> String {
     let slug: String = relais_domain::text::fold(name)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -196,13 +198,19 @@ fn build(c: Chrome, s: &Service, structure: String, now: DateTime<Utc>) -> Servi
     let mut how: Vec<String> = s
         .reception_modes
         .iter()
-        .map(|m| tr.t(&format!("mode-{m}")))
+        .map(|m| {
+            tr.t_or(
+                &format!("mode-{m}"),
+                reception_modes().label(m).unwrap_or(m),
+            )
+        })
         .collect();
-    how.extend(
-        s.mobilisation_modes
-            .iter()
-            .map(|m| tr.t(&format!("mobilisation-{m}"))),
-    );
+    how.extend(s.mobilisation_modes.iter().map(|m| {
+        tr.t_or(
+            &format!("mobilisation-{m}"),
+            mobilisation_modes().label(m).unwrap_or(m),
+        )
+    }));
     let wheelchair = tr.t(match s.wheelchair_accessible {
         Some(true) => "wheelchair-yes",
         Some(false) => "wheelchair-no",
@@ -258,10 +266,13 @@ fn build(c: Chrome, s: &Service, structure: String, now: DateTime<Utc>) -> Servi
         publics: s
             .publics
             .iter()
-            .map(|p| tr.t(&format!("public-{p}")))
+            .map(|p| tr.t_or(&format!("public-{p}"), publics().label(p).unwrap_or(p)))
             .collect(),
         publics_details: s.publics_details.clone(),
-        fee: s.fee.as_ref().map(|f| tr.t(&format!("fee-{f}"))),
+        fee: s
+            .fee
+            .as_ref()
+            .map(|f| tr.t_or(&format!("fee-{f}"), fees().label(f).unwrap_or(f))),
         fee_details: s.fee_details.clone(),
         themes: s
             .themes
@@ -276,7 +287,11 @@ fn build(c: Chrome, s: &Service, structure: String, now: DateTime<Utc>) -> Servi
         },
         wheelchair,
         verified,
-        source_link: s.source_link.clone(),
+        // Only web links: imported data must not become a `javascript:` or `data:` link.
+        source_link: s
+            .source_link
+            .clone()
+            .filter(|l| l.starts_with("https://") || l.starts_with("http://")),
         c,
     }
 }
