@@ -8,6 +8,7 @@ pub mod directory;
 pub mod geo;
 pub mod hours;
 pub mod ids;
+pub mod journal;
 pub mod referentials;
 pub mod text;
 

@@ -8,6 +8,7 @@
 
 mod error;
 mod import;
+mod journal;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use relais_domain::directory::{Service, Structure};
 use relais_domain::ids::{ServiceId, StructureId};
+use relais_domain::journal::{Event, NewEvent};
 use serde::Serialize;
 
 pub use crate::error::{ACCEPTED_SCHEMES, Entity, StoreError};
@@ -82,12 +84,28 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Writes a whole import in ONE transaction (all-or-nothing), upserting by id; a record whose
     /// content is identical to the stored one is "unchanged" and is not rewritten (no change-sequence
     /// bump). Refused without writing anything: an id twice in the import, a service whose structure
-    /// is neither in the import nor stored, a record a database constraint refuses.
+    /// is neither in the import nor stored, a record a database constraint refuses. When anything
+    /// is written, `event` (its details completed with the counts) is appended to the journal in
+    /// the same transaction.
+    async fn apply_import_as(
+        &self,
+        structures: &[Structure],
+        services: &[Service],
+        event: NewEvent,
+    ) -> Result<ImportCounts, StoreError>;
+
+    /// [`Store::apply_import_as`] by the system (`actor` `system`, action `directory.import`).
     async fn apply_import(
         &self,
         structures: &[Structure],
         services: &[Service],
-    ) -> Result<ImportCounts, StoreError>;
+    ) -> Result<ImportCounts, StoreError> {
+        let event = NewEvent::system(chrono::Utc::now(), "system", "directory.import");
+        self.apply_import_as(structures, services, event).await
+    }
+
+    /// Journal events after `after_seq`, in order, at most `limit`.
+    async fn journal_page(&self, after_seq: i64, limit: u32) -> Result<Vec<Event>, StoreError>;
 
     /// Every structure, ordered by `(source, source_id)` (bytewise).
     async fn list_structures(&self) -> Result<Vec<Structure>, StoreError>;

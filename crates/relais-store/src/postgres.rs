@@ -6,6 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use relais_domain::directory::{Service, Structure};
 use relais_domain::ids::{ServiceId, StructureId};
+use relais_domain::journal::NewEvent;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use uuid::Uuid;
 
@@ -70,10 +71,11 @@ impl Store for PostgresStore {
     }
 
     #[tracing::instrument(skip_all, fields(structures = structures.len(), services = services.len()))]
-    async fn apply_import(
+    async fn apply_import_as(
         &self,
         structures: &[Structure],
         services: &[Service],
+        event: NewEvent,
     ) -> Result<ImportCounts, StoreError> {
         check_no_duplicates(structures, services)?;
         let mut tx = self.pool.begin().await?;
@@ -173,6 +175,9 @@ impl Store for PostgresStore {
             }
         }
 
+        if crate::journal::import_wrote(&counts) {
+            append_event(&mut tx, crate::journal::import_event(event, &counts)).await?;
+        }
         tx.commit().await?;
         tracing::info!(?counts, "import applied");
         Ok(counts)
@@ -243,6 +248,25 @@ impl Store for PostgresStore {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    async fn journal_page(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<relais_domain::journal::Event>, StoreError> {
+        let rows: Vec<crate::journal::JournalRow> = sqlx::query_as(&format!(
+            "SELECT {} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2",
+            crate::journal::COLUMNS
+        ))
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(crate::journal::JournalRow::into_event)
+            .collect())
+    }
+
     async fn current_seq(&self) -> Result<i64, StoreError> {
         let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0)::bigint FROM changes")
             .fetch_one(&self.pool)
@@ -281,4 +305,35 @@ async fn stored_data(
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// Appends `e` after the journal's last event, in the caller's transaction (which holds the
+/// write lock, so that two writers cannot link to the same head).
+async fn append_event(
+    conn: &mut sqlx::PgConnection,
+    e: NewEvent,
+) -> Result<relais_domain::journal::Event, StoreError> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let linked = relais_domain::journal::link(last.as_ref().map(|(s, h)| (h.as_str(), *s)), e);
+    let row = crate::journal::JournalRow::of(&linked);
+    sqlx::query(&format!(
+        "INSERT INTO journal ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        crate::journal::COLUMNS
+    ))
+    .bind(row.seq)
+    .bind(&row.at)
+    .bind(&row.actor)
+    .bind(&row.partner)
+    .bind(&row.action)
+    .bind(&row.subject)
+    .bind(&row.ip)
+    .bind(&row.details)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(linked)
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use relais_domain::directory::{Service, Structure};
 use relais_domain::ids::{ServiceId, StructureId};
+use relais_domain::journal::NewEvent;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -77,10 +78,11 @@ impl Store for SqliteStore {
     }
 
     #[tracing::instrument(skip_all, fields(structures = structures.len(), services = services.len()))]
-    async fn apply_import(
+    async fn apply_import_as(
         &self,
         structures: &[Structure],
         services: &[Service],
+        event: NewEvent,
     ) -> Result<ImportCounts, StoreError> {
         check_no_duplicates(structures, services)?;
         // IMMEDIATE takes the write lock now: a deferred transaction that reads first could not
@@ -184,6 +186,9 @@ impl Store for SqliteStore {
             }
         }
 
+        if crate::journal::import_wrote(&counts) {
+            append_event(&mut tx, crate::journal::import_event(event, &counts)).await?;
+        }
         tx.commit().await?;
         tracing::info!(?counts, "import applied");
         Ok(counts)
@@ -252,6 +257,25 @@ impl Store for SqliteStore {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    async fn journal_page(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<relais_domain::journal::Event>, StoreError> {
+        let rows: Vec<crate::journal::JournalRow> = sqlx::query_as(&format!(
+            "SELECT {} FROM journal WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            crate::journal::COLUMNS
+        ))
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(crate::journal::JournalRow::into_event)
+            .collect())
+    }
+
     async fn current_seq(&self) -> Result<i64, StoreError> {
         let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
             .fetch_one(&self.pool)
@@ -288,4 +312,35 @@ pub(crate) fn service_write_error(err: sqlx::Error, svc: &Service) -> StoreError
         };
     }
     StoreError::on_write(err, Entity::Service, svc.id.0)
+}
+
+/// Appends `e` after the journal's last event, in the caller's transaction (which holds the
+/// write lock, so that two writers cannot link to the same head).
+async fn append_event(
+    conn: &mut sqlx::SqliteConnection,
+    e: NewEvent,
+) -> Result<relais_domain::journal::Event, StoreError> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let linked = relais_domain::journal::link(last.as_ref().map(|(s, h)| (h.as_str(), *s)), e);
+    let row = crate::journal::JournalRow::of(&linked);
+    sqlx::query(&format!(
+        "INSERT INTO journal ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        crate::journal::COLUMNS
+    ))
+    .bind(row.seq)
+    .bind(&row.at)
+    .bind(&row.actor)
+    .bind(&row.partner)
+    .bind(&row.action)
+    .bind(&row.subject)
+    .bind(&row.ip)
+    .bind(&row.details)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(linked)
 }

@@ -394,6 +394,49 @@ async fn a_service_of_an_unknown_structure_makes_the_whole_import_fail() {
     );
     assert_eq!(st.current_seq().await.expect("seq"), seq);
     assert_eq!(st.list_structures().await.expect("list"), vec![s1]);
+    // Nor a journal event: only the first import's.
+    assert_eq!(st.journal_page(0, 10).await.expect("journal").len(), 1);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn each_import_that_writes_is_one_journal_event_in_its_transaction() {
+    use relais_domain::journal::{NewEvent, verify};
+    let db = TestDb::new().await;
+    let st = &db.store;
+    let s1 = structure("1");
+    let at = chrono::Utc::now();
+    let mut event = NewEvent::system(at, "cli", "directory.import");
+    event.details = serde_json::json!({ "files": 2 });
+    st.apply_import_as(
+        std::slice::from_ref(&s1),
+        &[service(&s1, "a")],
+        event.clone(),
+    )
+    .await
+    .expect("import");
+    // The same again changes nothing, so journals nothing.
+    st.apply_import_as(std::slice::from_ref(&s1), &[service(&s1, "a")], event)
+        .await
+        .expect("import");
+    let mut b = service(&s1, "a");
+    b.description = "changed".into();
+    st.apply_import(&[], &[b]).await.expect("import");
+    let events = st.journal_page(0, 10).await.expect("journal");
+    assert_eq!(events.len(), 2);
+    let first = &events[0];
+    assert_eq!((first.seq, first.event.actor.as_str()), (1, "cli"));
+    assert_eq!(first.event.action, "directory.import");
+    assert_eq!(first.event.details["files"], 2);
+    assert_eq!(first.event.details["counts"]["services"]["created"], 1);
+    // Stored and read back, the texts hash to what was written, on either database.
+    assert_eq!(first.event.at.timestamp_micros(), at.timestamp_micros());
+    let head = verify(events.clone(), None).expect("sound chain");
+    assert_eq!(
+        (head.count, head.hash.as_str()),
+        (2, events[1].hash.as_str())
+    );
+    assert_eq!(st.journal_page(1, 10).await.expect("page").len(), 1);
     db.finish().await;
 }
 

@@ -49,6 +49,32 @@ impl TestDatabase {
         }
     }
 
+    /// Runs raw SQL statements on the database, bypassing the store: for tests that play an
+    /// attacker with database access (tampering with the journal).
+    pub async fn execute(&self, statements: &[&str]) {
+        if self.is_postgres() {
+            let mut conn = sqlx::PgConnection::connect(&self.url)
+                .await
+                .expect("connect to the test database");
+            for s in statements {
+                sqlx::query(s)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{s}: {e}"));
+            }
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("connect to the test database");
+            for s in statements {
+                sqlx::query(s)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{s}: {e}"));
+            }
+        }
+    }
+
     /// Whether the tests run on PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.url.starts_with("postgres")

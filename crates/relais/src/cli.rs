@@ -73,4 +73,24 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The audit journal.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// `relais audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walks the hash chain of the journal: exit 0 with the head hash and the count, or exit 1
+    /// naming the first event edited, removed or moved.
+    Verify {
+        /// A head hash noted earlier (from `/metrics`, the daily log line or a previous run):
+        /// it must still be in the chain, so that a cut tail is caught.
+        #[arg(long)]
+        expect_head: Option<String>,
+        #[command(flatten)]
+        db: Database,
+    },
 }

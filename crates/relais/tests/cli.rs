@@ -306,3 +306,104 @@ async fn the_same_record_in_two_files_must_agree() {
         "services: 1 created, 0 updated, 0 unchanged"
     );
 }
+
+/// A database whose journal holds three imports (three events), and its head hash.
+async fn journaled() -> (TestDatabase, String) {
+    let db = TestDatabase::new().await;
+    for seed in ["1", "2", "3"] {
+        let out = db.dir.path().join(format!("demo-{seed}"));
+        let o = relais(
+            &db,
+            &[
+                "demo",
+                "--services",
+                "3",
+                "--seed",
+                seed,
+                "--today",
+                "2026-11-26",
+                "--out",
+                out.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let files = [out.join("structures.json"), out.join("services.json")];
+        let o = relais(
+            &db,
+            &[
+                "import",
+                files[0].to_str().expect("utf-8"),
+                files[1].to_str().expect("utf-8"),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = relais(&db, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let line = stdout(&o);
+    assert!(
+        line.starts_with("journal intact: 3 events, head "),
+        "{line}"
+    );
+    let head = line.trim().rsplit(' ').next().expect("head").to_owned();
+    assert_eq!(head.len(), 64);
+    (db, head)
+}
+
+fn verify_fails(db: &TestDatabase, args: &[&str], expected: &str) {
+    let mut all = vec!["audit", "verify"];
+    all.extend_from_slice(args);
+    let o = relais(db, &all);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn audit_verify_catches_every_kind_of_tampering() {
+    // An import that changes nothing writes no event.
+    let (db, head) = journaled().await;
+    let again = db.dir.path().join("demo-3");
+    let o = relais(
+        &db,
+        &[
+            "import",
+            again.join("structures.json").to_str().expect("utf-8"),
+            again.join("services.json").to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success());
+    let o = relais(&db, &["audit", "verify", "--expect-head", &head]);
+    assert!(stdout(&o).contains("3 events"), "{}", stdout(&o));
+
+    // Edited.
+    let (db, _) = journaled().await;
+    db.execute(&["UPDATE journal SET actor = 'someone-else' WHERE seq = 2"])
+        .await;
+    verify_fails(
+        &db,
+        &[],
+        "event 2: its content does not match its hash (edited)",
+    );
+
+    // Removed.
+    let (db, _) = journaled().await;
+    db.execute(&["DELETE FROM journal WHERE seq = 2"]).await;
+    verify_fails(&db, &[], "event 3: expected event 2 here");
+
+    // Swapped (renumbered so that the sequence has no gap).
+    let (db, _) = journaled().await;
+    db.execute(&[
+        "UPDATE journal SET seq = seq + 100 WHERE seq IN (1, 2)",
+        "UPDATE journal SET seq = 2 WHERE seq = 101",
+        "UPDATE journal SET seq = 1 WHERE seq = 102",
+    ])
+    .await;
+    verify_fails(&db, &[], "event 1: its content does not match its hash");
+
+    // Tail cut: the chain that remains is sound, but the head noted earlier is gone.
+    let (db, head) = journaled().await;
+    db.execute(&["DELETE FROM journal WHERE seq = 3"]).await;
+    let o = relais(&db, &["audit", "verify"]);
+    assert!(o.status.success() && stdout(&o).contains("2 events"));
+    verify_fails(&db, &["--expect-head", &head], "is not in the journal");
+}

@@ -139,8 +139,11 @@ pub async fn import_command(store: &DynStore, files: &[PathBuf]) -> anyhow::Resu
             return Ok(ExitCode::FAILURE);
         }
     };
+    let mut event =
+        relais_domain::journal::NewEvent::system(chrono::Utc::now(), "cli", "directory.import");
+    event.details = serde_json::json!({ "files": files.len() });
     let counts = store
-        .apply_import(&batch.structures, &batch.services)
+        .apply_import_as(&batch.structures, &batch.services, event)
         .await?;
     print_report(&batch, &counts);
     Ok(ExitCode::SUCCESS)

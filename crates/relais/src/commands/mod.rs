@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod audit;
 pub mod demo;
 pub mod export;
 pub mod import;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 
 use relais_store::{DynStore, parse_database_url};
 
-use crate::cli::Command;
+use crate::cli::{AuditCommand, Command};
 
 /// Runs one command.
 pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
@@ -56,6 +57,12 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             });
             demo::write_demo(services, seed, today, &out)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { expect_head, db },
+        } => {
+            let store = open(&db.url).await?;
+            audit::verify_command(&store, expect_head.as_deref()).await
         }
     }
 }

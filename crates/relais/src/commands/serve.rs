@@ -21,7 +21,12 @@ pub async fn load_demo_if_empty(store: &DynStore) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let (structures, services) = demo_dataset(DEMO_SERVICES, DEMO_SEED);
-    let counts = store.apply_import(&structures, &services).await?;
+    let event = relais_domain::journal::NewEvent::system(
+        chrono::Utc::now(),
+        "system",
+        "directory.demo_load",
+    );
+    let counts = store.apply_import_as(&structures, &services, event).await?;
     tracing::info!(
         services = counts.services.created,
         "demo dataset loaded (fictitious services)"
