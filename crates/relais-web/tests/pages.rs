@@ -82,10 +82,10 @@ async fn a_person_searches_by_commune_and_opens_a_service() {
     let html = page(&app, LEGAL_18E).await;
     assert!(html.contains(r#"<ol id="resultats">"#));
     // Status in words with its change; the distance and the walk.
-    assert!(html.contains("Ouvert jusqu’à 12 h"), "{html}");
+    assert!(html.contains("Ouvert jusqu’à 12\u{a0}h"), "{html}");
     assert!(html.contains("min à pied"));
     // Tuesday 10:30: the Thursday permanence opens at 14 h today.
-    assert!(html.contains("Fermé — ouvre à 14 h"), "{html}");
+    assert!(html.contains("Fermé — ouvre à 14\u{a0}h"), "{html}");
     assert!(html.contains("Horaires à confirmer"));
     // The same search by postcode parameter is the one a person can share.
     let shared = page(&app, "/services?postcode=75018").await;
@@ -94,7 +94,7 @@ async fn a_person_searches_by_commune_and_opens_a_service() {
     let id = service_id(&app, "Consultation juridique gratuite").await;
     assert!(html.contains(&format!(r#"href="/services/{id}""#)));
     let detail = page(&app, &format!("/services/{id}")).await;
-    assert!(detail.contains("Ouvert jusqu’à 12 h"));
+    assert!(detail.contains("Ouvert jusqu’à 12\u{a0}h"));
     let week = detail
         .split(r#"<table id="semaine">"#)
         .nth(1)
@@ -136,7 +136,7 @@ async fn unknown_place_is_explained_and_kept_in_the_form() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains(r#"<div class="errors" id="erreurs" role="alert">"#));
     assert!(
-        html.contains("Nous ne trouvons pas « Atlantide »"),
+        html.contains("Nous ne trouvons pas «\u{a0}Atlantide\u{a0}»"),
         "{html}"
     );
     assert!(html.contains(r##"<a href="#commune">"##));
@@ -152,7 +152,7 @@ async fn unknown_place_is_explained_and_kept_in_the_form() {
     // An unknown parameter is named (a typo must not silently widen a search).
     let (status, html, _) = app.get_raw("/services?theme=licornes").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("« theme »"), "{html}");
+    assert!(html.contains("«\u{a0}theme\u{a0}»"), "{html}");
 }
 
 #[tokio::test]
@@ -218,7 +218,7 @@ async fn service_content_keeps_its_language() {
     assert!(en.contains(r#"<h1 lang="fr">Consultation juridique gratuite</h1>"#));
     assert!(en.contains("Closed — Christmas Day — "), "{en}");
     assert!(en.contains("Tuesday 22 December"));
-    assert!(en.contains("Open until 12 pm"));
+    assert!(en.contains("Open until 12\u{a0}pm"));
     let ar = page(&app, &format!("/services/{id}?lang=ar")).await;
     // French text inside a right-to-left page keeps its own direction.
     assert!(ar.contains(r#"<h1 lang="fr" dir="ltr">Consultation juridique gratuite</h1>"#));

@@ -50,6 +50,7 @@ status-closed-opens-day = مغلق — يفتح يوم { $day } الساعة { $
 status-closed-opens-date = مغلق — يفتح يوم { $date }
 status-unknown = المواعيد بحاجة إلى تأكيد
 hours-to-confirm-short = بحاجة إلى تأكيد
+hours-all-day = على مدار 24 ساعة
 distance-walk = { $distance } · { $minutes ->
     [one] دقيقة واحدة
     [two] دقيقتان
@@ -91,6 +92,7 @@ language-fa = الفارسية
 language-ps = البشتوية
 language-bn = البنغالية
 language-ta = التاميلية
+language-bm = البامبارية
 language-so = الصومالية
 language-ti = التغرينية
 language-ln = اللينغالا

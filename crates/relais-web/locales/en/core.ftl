@@ -50,6 +50,7 @@ status-closed-opens-day = Closed — opens { $day } at { $time }
 status-closed-opens-date = Closed — opens on { $date }
 status-unknown = Opening hours to be confirmed
 hours-to-confirm-short = to be confirmed
+hours-all-day = Open 24 hours
 distance-walk = { $distance } · { $minutes } min walk
 radius-km = { $km } km
 
@@ -86,6 +87,7 @@ language-fa = Persian
 language-ps = Pashto
 language-bn = Bengali
 language-ta = Tamil
+language-bm = Bambara
 language-so = Somali
 language-ti = Tigrinya
 language-ln = Lingala

@@ -12,8 +12,9 @@ use super::i18n::{Arg, Lang, Tr};
 pub fn time(lang: Lang, t: NaiveTime) -> String {
     let (h, m) = (t.hour(), t.minute());
     match lang {
-        Lang::Fr if m == 0 => format!("{h} h"),
-        Lang::Fr => format!("{h} h {m:02}"),
+        // No-break spaces: « 8 h 30 » must not break across lines.
+        Lang::Fr if m == 0 => format!("{h}\u{a0}h"),
+        Lang::Fr => format!("{h}\u{a0}h\u{a0}{m:02}"),
         Lang::En => {
             let (h12, suffix) = match h {
                 0 => (12, "am"),
@@ -22,9 +23,9 @@ pub fn time(lang: Lang, t: NaiveTime) -> String {
                 _ => (h - 12, "pm"),
             };
             if m == 0 {
-                format!("{h12} {suffix}")
+                format!("{h12}\u{a0}{suffix}")
             } else {
-                format!("{h12}:{m:02} {suffix}")
+                format!("{h12}:{m:02}\u{a0}{suffix}")
             }
         }
         Lang::Ar => format!("{h}:{m:02}"),
@@ -35,7 +36,7 @@ pub fn time(lang: Lang, t: NaiveTime) -> String {
 pub fn end_time(lang: Lang, t: Option<NaiveTime>) -> String {
     match (t, lang) {
         (Some(t), _) => time(lang, t),
-        (None, Lang::Fr) => "24 h".to_owned(),
+        (None, Lang::Fr) => "24\u{a0}h".to_owned(),
         (None, Lang::En) => "midnight".to_owned(),
         (None, Lang::Ar) => "24:00".to_owned(),
     }
@@ -193,11 +194,11 @@ mod tests {
     #[test]
     fn times_read_as_people_write_them() {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("valid");
-        assert_eq!(time(Lang::Fr, t(9, 0)), "9 h");
-        assert_eq!(time(Lang::Fr, t(13, 30)), "13 h 30");
-        assert_eq!(time(Lang::En, t(0, 15)), "12:15 am");
-        assert_eq!(time(Lang::En, t(12, 0)), "12 pm");
-        assert_eq!(time(Lang::En, t(17, 0)), "5 pm");
+        assert_eq!(time(Lang::Fr, t(9, 0)), "9\u{a0}h");
+        assert_eq!(time(Lang::Fr, t(13, 30)), "13\u{a0}h\u{a0}30");
+        assert_eq!(time(Lang::En, t(0, 15)), "12:15\u{a0}am");
+        assert_eq!(time(Lang::En, t(12, 0)), "12\u{a0}pm");
+        assert_eq!(time(Lang::En, t(17, 0)), "5\u{a0}pm");
         assert_eq!(time(Lang::Ar, t(9, 5)), "9:05");
         assert_eq!(distance(Lang::Fr, 1234.0), "1,2 km");
         assert_eq!(distance(Lang::En, 1234.0), "1.2 km");
@@ -214,19 +215,19 @@ mod tests {
         let s = |st, next: Option<DateTime<Utc>>, ns| status_phrase(&fr, st, next, ns, now);
         assert_eq!(
             s(Status::Open, Some(paris(22, 17, 0)), Some(Status::Closed)),
-            "Ouvert jusqu’à 17 h"
+            "Ouvert jusqu’à 17\u{a0}h"
         );
         assert_eq!(
             s(Status::Closed, Some(paris(23, 9, 0)), Some(Status::Open)),
-            "Fermé — ouvre demain à 9 h"
+            "Fermé — ouvre demain à 9\u{a0}h"
         );
         assert_eq!(
             s(Status::Closed, Some(paris(22, 14, 0)), Some(Status::Open)),
-            "Fermé — ouvre à 14 h"
+            "Fermé — ouvre à 14\u{a0}h"
         );
         assert_eq!(
             s(Status::Closed, Some(paris(28, 9, 30)), Some(Status::Open)),
-            "Fermé — ouvre lundi à 9 h 30"
+            "Fermé — ouvre lundi à 9\u{a0}h\u{a0}30"
         );
         assert_eq!(
             s(Status::Closed, Some(paris(31, 9, 0)), Some(Status::Open)),
@@ -241,11 +242,11 @@ mod tests {
         // A change at midnight ends the day before: never « 0 h » of a closed day.
         assert_eq!(
             s(Status::Open, Some(paris(23, 0, 0)), Some(Status::Closed)),
-            "Ouvert jusqu’à 24 h"
+            "Ouvert jusqu’à 24\u{a0}h"
         );
         assert_eq!(
             s(Status::Open, Some(paris(25, 0, 0)), Some(Status::Closed)),
-            "Ouvert jusqu’à jeudi 24 h"
+            "Ouvert jusqu’à jeudi 24\u{a0}h"
         );
         // Far changes carry the date, with the year when it is another year; « 1er ».
         assert_eq!(
@@ -271,7 +272,7 @@ mod tests {
                 Some(Status::Open),
                 now
             ),
-            "Closed — opens tomorrow at 9 am"
+            "Closed — opens tomorrow at 9\u{a0}am"
         );
     }
 }

@@ -247,13 +247,13 @@ mod tests {
     fn messages_take_arguments() {
         let fr = Tr::new(Lang::Fr);
         assert_eq!(
-            fr.t1("status-open-until", "time", "17 h"),
-            "Ouvert jusqu’à 17 h"
+            fr.t1("status-open-until", "time", "17\u{a0}h"),
+            "Ouvert jusqu’à 17\u{a0}h"
         );
         let en = Tr::new(Lang::En);
         assert_eq!(
-            en.t1("status-open-until", "time", "5 pm"),
-            "Open until 5 pm"
+            en.t1("status-open-until", "time", "5\u{a0}pm"),
+            "Open until 5\u{a0}pm"
         );
     }
 }

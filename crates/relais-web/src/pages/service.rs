@@ -45,10 +45,11 @@ impl DayRow {
         let mut any_unknown = false;
         for s in &day.spans {
             let span = format!("{} – {}", time(tr.lang, s.start), end_time(tr.lang, s.end));
+            let all_day = s.start == chrono::NaiveTime::MIN && s.end.is_none();
             match s.status {
                 Status::Open => {
                     any_open = true;
-                    hours.push(span);
+                    hours.push(if all_day { tr.t("hours-all-day") } else { span });
                 }
                 Status::Unknown => {
                     any_unknown = true;
