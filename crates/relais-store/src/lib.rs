@@ -104,6 +104,9 @@ pub trait Store: Send + Sync + fmt::Debug {
         self.apply_import_as(structures, services, event).await
     }
 
+    /// The journal's last event: its seq (the number of events) and hash; `None` when empty.
+    async fn journal_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+
     /// Journal events after `after_seq`, in order, at most `limit`.
     async fn journal_page(&self, after_seq: i64, limit: u32) -> Result<Vec<Event>, StoreError>;
 

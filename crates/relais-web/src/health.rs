@@ -88,6 +88,19 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
         );
     }
+    // The journal's head, so that a monitoring system keeps a history of it: a tail cut later
+    // is caught by `relais audit verify --expect-head HASH` with an earlier value.
+    match state.store.journal_head().await {
+        Ok(head) => {
+            let (count, hash) =
+                head.unwrap_or_else(|| (0, relais_domain::journal::GENESIS.to_owned()));
+            let _ = writeln!(
+                out,
+                "# HELP relais_journal_events Events in the audit journal.\n# TYPE relais_journal_events gauge\nrelais_journal_events {count}\n# HELP relais_journal_head_info Hash of the journal's last event (check later with relais audit verify --expect-head).\n# TYPE relais_journal_head_info gauge\nrelais_journal_head_info{{hash=\"{hash}\"}} 1"
+            );
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: journal head unavailable"),
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -463,6 +463,19 @@ async fn health_readiness_and_metrics() {
     );
     assert!(body.contains("relais_index_services 6"), "{body}");
     assert!(body.contains("relais_index_age_seconds 0"), "{body}");
+    // The fixture's import is the journal's one event; its head hash is the one the store has.
+    let (events, hash) = app
+        .store
+        .journal_head()
+        .await
+        .expect("head")
+        .expect("one event");
+    assert_eq!(events, 1);
+    assert!(body.contains("relais_journal_events 1"), "{body}");
+    assert!(
+        body.contains(&format!(r#"relais_journal_head_info{{hash="{hash}"}} 1"#)),
+        "{body}"
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff");
 }
 

@@ -51,6 +51,7 @@ pub async fn serve(
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let _sync = state.spawn_index_sync(sync);
+    let _journal = spawn_journal_head_log(state.store.clone());
     tracing::info!(
         %addr,
         backend = %state.store.backend(),
@@ -61,4 +62,20 @@ pub async fn serve(
     relais_web::serve(listener, relais_web::router(state)).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Logs the journal's head at start and then once a day, so that the logs keep a history of
+/// heads to check the journal against later (`relais audit verify --expect-head HASH`).
+fn spawn_journal_head_log(store: DynStore) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
+        loop {
+            every_day.tick().await;
+            match store.journal_head().await {
+                Ok(Some((events, hash))) => tracing::info!(events, %hash, "journal head"),
+                Ok(None) => tracing::info!(events = 0, "journal head: empty journal"),
+                Err(e) => tracing::warn!(error = %e, "journal head unavailable"),
+            }
+        }
+    })
 }
