@@ -76,8 +76,3 @@ pub fn import_event(mut event: NewEvent, counts: &ImportCounts) -> NewEvent {
     }
     event
 }
-
-/// Whether an import wrote anything (only then is it a change to journal).
-pub fn import_wrote(c: &ImportCounts) -> bool {
-    c.structures.created + c.structures.updated + c.services.created + c.services.updated > 0
-}

@@ -64,6 +64,14 @@ pub struct ImportCounts {
     pub services: Counts,
 }
 
+impl ImportCounts {
+    /// Whether the import wrote anything (only then is it a change to journal).
+    pub fn wrote(&self) -> bool {
+        let c = |k: &Counts| k.created + k.updated;
+        c(&self.structures) + c(&self.services) > 0
+    }
+}
+
 /// One entry of the change sequence: service `service_id` was created, updated or deleted.
 /// Readers reload it with [`Store::get_service`] (`None` means deleted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

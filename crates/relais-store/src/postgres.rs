@@ -175,7 +175,7 @@ impl Store for PostgresStore {
             }
         }
 
-        if crate::journal::import_wrote(&counts) {
+        if counts.wrote() {
             append_event(&mut tx, crate::journal::import_event(event, &counts)).await?;
         }
         tx.commit().await?;

@@ -107,15 +107,28 @@ pub struct Link {
 #[derive(Debug, Default)]
 pub struct FormState {
     pub pairs: Vec<(String, String)>,
+    /// The query string decoded (when it does not, the search reports it).
+    readable: bool,
 }
 
 impl FormState {
     fn parse(raw: Option<&str>) -> Self {
-        Self {
-            pairs: raw
-                .and_then(|q| serde_urlencoded::from_str(q).ok())
-                .unwrap_or_default(),
+        match raw.map(serde_urlencoded::from_str::<Vec<(String, String)>>) {
+            Some(Ok(pairs)) => Self {
+                pairs,
+                readable: true,
+            },
+            Some(Err(_)) => Self::default(),
+            None => Self {
+                pairs: Vec::new(),
+                readable: true,
+            },
         }
+    }
+
+    /// A place was typed: it replaces a position kept from an earlier "near me" search.
+    fn typed_place(&self) -> bool {
+        !self.get("commune").trim().is_empty() || !self.get("postcode").trim().is_empty()
     }
 
     /// The first value of `name`, or "".
@@ -293,10 +306,10 @@ impl SearchForm {
                 "" => f.get("postcode").to_owned(),
                 c => c.to_owned(),
             },
-            near: if f.get("commune").trim().is_empty() && f.get("postcode").trim().is_empty() {
-                f.get("near").to_owned()
-            } else {
+            near: if f.typed_place() {
                 String::new()
+            } else {
+                f.get("near").to_owned()
             },
             themes: f.themes(tr),
             whens: f.whens(tr),
@@ -497,19 +510,20 @@ fn render_results(
     let f = FormState::parse(raw);
     let mut form = SearchForm::new(&f, &c.tr, true);
     let now = state.now();
-    let mut q_raw = raw.map(str::to_owned);
-    // The page's own limit; `limit` in the URL is the API's and is ignored here. A place typed
-    // in the form replaces a position kept from an earlier "near me" search.
-    let typed_place = !f.get("commune").trim().is_empty() || !f.get("postcode").trim().is_empty();
-    if let Some(r) = &mut q_raw
-        && let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(r)
-    {
-        let kept: Vec<_> = pairs
-            .into_iter()
+    // The search reads the decoded pairs again, without the API's `limit` (the page has its
+    // own) and without a kept position when a place was typed; an unreadable query string goes
+    // as it is, for the search to report.
+    let q_raw = if f.readable {
+        let typed_place = f.typed_place();
+        let kept: Vec<&(String, String)> = f
+            .pairs
+            .iter()
             .filter(|(k, _)| k != "limit" && !(typed_place && k == "near"))
             .collect();
-        *r = serde_urlencoded::to_string(&kept).unwrap_or_default();
-    }
+        Some(serde_urlencoded::to_string(&kept).unwrap_or_default())
+    } else {
+        raw.map(str::to_owned)
+    };
     let parsed = parse_search(q_raw.as_deref(), now, Surface::Page);
     let (status, mut errors, hits, total, query) = match parsed {
         Ok(mut q) => {
@@ -667,16 +681,13 @@ fn form_errors(tr: &Tr, f: &FormState, e: ApiError) -> Vec<FormError> {
                 Some(other) => tr.t1("error-parameter", "name", other),
                 None => tr.t("error-unreadable"),
             };
-            FormError {
-                field: field
-                    .filter(|f| matches!(f.as_str(), "q" | "commune"))
-                    .or(fe
-                        .field
-                        .as_deref()
-                        .filter(|f| *f == "postcode")
-                        .map(|_| "commune".to_owned())),
-                message,
-            }
+            // The form has one place box: a postcode error belongs to it too.
+            let field = match field.as_deref() {
+                Some("q") => Some("q".to_owned()),
+                Some("commune" | "postcode") => Some("commune".to_owned()),
+                _ => None,
+            };
+            FormError { field, message }
         })
         .collect()
 }
