@@ -177,6 +177,15 @@ async fn an_empty_result_offers_ways_out() {
     assert!(html.contains(
         r#"href="/services?commune=Saint-Denis&#38;radius_km=1&#38;free=on">Tous les thèmes"#
     ));
+    // "At any time" drops the time condition however it was written.
+    let timed = page(
+        &app,
+        "/services?commune=Saint-Denis&radius_km=1&theme=logement-hebergement&open_now=true",
+    )
+    .await;
+    let any_time = r#"href="/services?commune=Saint-Denis&#38;radius_km=1&#38;theme=logement-hebergement">À tout moment"#;
+    assert!(timed.contains(any_time), "{timed}");
+    assert_eq!(timed.matches("À tout moment").count(), 1);
 }
 
 #[tokio::test]

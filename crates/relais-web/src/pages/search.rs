@@ -633,21 +633,21 @@ fn ways_out(c: &Chrome, f: &FormState, q: Option<&relais_search::Query>) -> Vec<
             });
         }
     }
-    for (param, key) in [
-        ("q", "way-out-drop-text"),
-        ("theme", "way-out-drop-theme"),
-        ("when", "way-out-drop-when"),
-        ("open_now", "way-out-drop-when"),
-        ("free", "way-out-drop-free"),
-        ("accessible", "way-out-drop-accessible"),
-        ("mode", "way-out-drop-mode"),
-        ("langue", "way-out-drop-spoken"),
-        ("public", "way-out-drop-public"),
-    ] {
-        let v = f.get(param);
-        if !v.is_empty() && v != "any" && !out.iter().any(|l: &Link| l.label == tr.t(key)) {
+    // Each condition once; "when" has two spellings and dropping it drops both.
+    let conditions: [(&[&str], &str); 8] = [
+        (&["q"], "way-out-drop-text"),
+        (&["theme"], "way-out-drop-theme"),
+        (&["when", "open_now"], "way-out-drop-when"),
+        (&["free"], "way-out-drop-free"),
+        (&["accessible"], "way-out-drop-accessible"),
+        (&["mode"], "way-out-drop-mode"),
+        (&["langue"], "way-out-drop-spoken"),
+        (&["public"], "way-out-drop-public"),
+    ];
+    for (params, key) in conditions {
+        if params.iter().any(|p| !matches!(f.get(p), "" | "any")) {
             out.push(Link {
-                href: f.url(&[param], &[]),
+                href: f.url(params, &[]),
                 label: tr.t(key),
             });
         }
