@@ -6,6 +6,7 @@
 //! service takes a new seq from a database-wide change sequence, so that several app nodes on one
 //! PostgreSQL keep their in-memory search indexes current with [`Store::changes_since`].
 
+mod accounts;
 mod error;
 mod import;
 mod journal;
@@ -23,6 +24,10 @@ use relais_domain::ids::{ServiceId, StructureId};
 use relais_domain::journal::{Event, NewEvent};
 use serde::Serialize;
 
+pub use crate::accounts::{
+    Accounts, ApiToken, JournalFilter, Link, LinkPurpose, LinkRefusal, Member, Membership,
+    MembershipRefusal, NewLink, Partner, Scope, Session, SessionStage, User,
+};
 pub use crate::error::{ACCEPTED_SCHEMES, Entity, StoreError};
 pub use crate::postgres::PostgresStore;
 pub use crate::sqlite::SqliteStore;
