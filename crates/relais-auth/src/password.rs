@@ -216,3 +216,184 @@ pub async fn hash_blocking(password: String) -> String {
 pub async fn verify_blocking(password: String, stored: Option<String>) -> bool {
     join(tokio::task::spawn_blocking(move || verify(&password, stored.as_deref())).await)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EMAIL: &str = "jean.dupont@example.fr";
+
+    #[test]
+    fn hash_then_verify_round_trips_and_refuses_a_wrong_password() {
+        let stored = hash("correct horse battery staple");
+        assert!(verify("correct horse battery staple", Some(&stored)));
+        assert!(!verify("correct horse battery stapler", Some(&stored)));
+        assert!(!verify("", Some(&stored)));
+    }
+
+    #[test]
+    fn the_phc_string_says_argon2id_with_owasp_parameters_and_a_random_salt() {
+        let a = hash("un mot de passe assez long");
+        let b = hash("un mot de passe assez long");
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
+        assert_ne!(a, b, "each hash has its own salt");
+        let parsed = PasswordHash::new(&a).unwrap();
+        assert_eq!(parsed.salt.unwrap().as_ref().len(), 16);
+        assert!(!needs_rehash(&a));
+    }
+
+    #[test]
+    fn verify_without_a_stored_hash_checks_the_dummy_hash_and_refuses() {
+        assert!(!verify("anything at all, really", None));
+        // Same work: the dummy hash has exactly today's parameters...
+        assert!(!needs_rehash(DUMMY_HASH));
+        assert_eq!(
+            DUMMY_HASH
+                .rsplit_once('$')
+                .unwrap()
+                .0
+                .rsplit_once('$')
+                .unwrap()
+                .0,
+            "$argon2id$v=19$m=19456,t=2,p=1"
+        );
+        // ...and it is what verify checks for an absent or unreadable hash.
+        for stored in [None, Some(""), Some("not a phc string"), Some("$argon2id$")] {
+            let (parsed, counts) = target(stored);
+            assert_eq!(parsed.to_string(), DUMMY_HASH);
+            assert!(!counts);
+            assert!(!verify("anything at all, really", stored));
+        }
+        let real = hash("a real password here");
+        let (parsed, counts) = target(Some(&real));
+        assert_eq!(parsed.to_string(), real);
+        assert!(counts);
+    }
+
+    #[test]
+    fn older_parameters_still_verify_but_ask_for_a_rehash() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(64, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"an older password hash")
+        .unwrap()
+        .to_string();
+        assert!(verify("an older password hash", Some(&weak)));
+        assert!(needs_rehash(&weak));
+        assert!(needs_rehash("garbage"));
+    }
+
+    #[test]
+    fn passwords_are_nfkc_normalised() {
+        let composed = "café crème au lait";
+        let decomposed = "cafe\u{301} cre\u{300}me au lait";
+        assert_ne!(composed, decomposed);
+        assert!(verify(decomposed, Some(&hash(composed))));
+    }
+
+    #[test]
+    fn over_long_passwords_are_refused_without_hashing() {
+        let stored = hash("some password ok");
+        assert!(!verify(&"a".repeat(MAX_BYTES + 1), Some(&stored)));
+    }
+
+    #[tokio::test]
+    async fn the_blocking_versions_agree() {
+        let stored = hash_blocking("depuis le runtime async".to_owned()).await;
+        assert!(verify_blocking("depuis le runtime async".to_owned(), Some(stored.clone())).await);
+        assert!(!verify_blocking("autre chose que ça".to_owned(), Some(stored)).await);
+        assert!(!verify_blocking("depuis le runtime async".to_owned(), None).await);
+    }
+
+    #[test]
+    fn check_new_finds_each_problem() {
+        assert_eq!(
+            check_new("Tr0ub4dor&3", EMAIL),
+            Err(PasswordProblem::TooShort)
+        );
+        // Counted in characters: 11 accented letters are 22 bytes but too short.
+        assert_eq!(
+            check_new(&"é".repeat(11), EMAIL),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(check_new(&"é".repeat(12), EMAIL), Ok(()));
+        assert_eq!(check_new(&"a".repeat(MAX_BYTES), EMAIL), Ok(()));
+        assert_eq!(
+            check_new(&"a".repeat(MAX_BYTES + 1), EMAIL),
+            Err(PasswordProblem::TooLong)
+        );
+        assert_eq!(
+            check_new("Password1234", EMAIL),
+            Err(PasswordProblem::Common)
+        );
+        assert_eq!(
+            check_new("  QWERTYUIOP123 ", EMAIL),
+            Err(PasswordProblem::Common)
+        );
+        assert_eq!(
+            check_new("MotDePasse123", EMAIL),
+            Err(PasswordProblem::Common)
+        );
+        assert_eq!(
+            check_new("Jean.Dupont-2025!", EMAIL),
+            Err(PasswordProblem::ContainsEmail)
+        );
+        assert_eq!(
+            check_new("xx jean.dupont xx", "JEAN.DUPONT@EXAMPLE.FR"),
+            Err(PasswordProblem::ContainsEmail)
+        );
+        // A local part under 4 characters is not looked for.
+        assert_eq!(check_new("bob likes long walks", "bob@example.fr"), Ok(()));
+        assert_eq!(check_new("vingt-trois rue de Paris", EMAIL), Ok(()));
+        assert_eq!(check_new("vingt-trois rue de Paris", ""), Ok(()));
+    }
+
+    #[test]
+    fn problem_codes_are_stable() {
+        assert_eq!(PasswordProblem::TooShort.code(), "too_short");
+        assert_eq!(PasswordProblem::TooLong.code(), "too_long");
+        assert_eq!(PasswordProblem::Common.code(), "common");
+        assert_eq!(PasswordProblem::ContainsEmail.code(), "contains_email");
+    }
+
+    #[test]
+    fn every_listed_password_is_refused_as_common() {
+        let entries: Vec<&str> = COMMON_FROM_DJANGO
+            .lines()
+            .chain(COMMON_LOCAL.lines())
+            .collect();
+        assert_eq!(COMMON_FROM_DJANGO.lines().count(), 190);
+        assert_eq!(COMMON.len(), entries.len(), "no duplicates, no blank lines");
+        for entry in entries {
+            assert_eq!(
+                entry,
+                entry.trim().to_lowercase(),
+                "{entry:?} is stored normalised"
+            );
+            assert!(
+                entry.chars().count() >= MIN_CHARS,
+                "{entry:?} is long enough to matter"
+            );
+            assert_eq!(
+                check_new(entry, EMAIL),
+                Err(PasswordProblem::Common),
+                "{entry:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn check_new_never_accepts_what_a_rule_forbids(password in "\\PC{0,40}", local in "[a-z.]{0,12}") {
+            let email = format!("{local}@example.fr");
+            if check_new(&password, &email).is_ok() {
+                proptest::prop_assert!(password.chars().count() >= MIN_CHARS);
+                proptest::prop_assert!(password.len() <= MAX_BYTES);
+                proptest::prop_assert!(!is_common(&password));
+                proptest::prop_assert!(local.len() < 4 || !password.to_lowercase().contains(&local));
+            }
+        }
+    }
+}

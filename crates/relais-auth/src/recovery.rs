@@ -66,3 +66,54 @@ pub fn normalize(code: &str) -> String {
 pub fn hash_code(code: &str) -> String {
     hash_secret(&normalize(code))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_distinct_codes_in_two_groups_of_five_from_the_alphabet() {
+        let codes = new_codes();
+        assert_eq!(codes.len(), COUNT);
+        let distinct: std::collections::HashSet<&String> = codes.iter().collect();
+        assert_eq!(distinct.len(), COUNT);
+        for code in &codes {
+            assert_eq!(code.len(), 11, "{code}");
+            assert_eq!(&code[5..6], "-", "{code}");
+            let plain = normalize(code);
+            assert_eq!(plain.len(), CHARS);
+            assert!(plain.bytes().all(|b| ALPHABET.contains(&b)), "{code}");
+            for ambiguous in ['0', 'o', 'O', '1', 'l', 'I', 'i'] {
+                assert!(!code.contains(ambiguous), "{code}");
+            }
+        }
+        assert_ne!(new_codes(), codes);
+    }
+
+    #[test]
+    fn the_alphabet_has_no_ambiguous_characters() {
+        assert_eq!(ALPHABET.len(), 31);
+        for ambiguous in b"0oO1lIi" {
+            assert!(!ALPHABET.contains(ambiguous));
+        }
+    }
+
+    #[test]
+    fn typed_variants_of_a_code_hash_the_same() {
+        assert_eq!(hash_code("ABCDE-FGHJK"), hash_code(" abcdefghjk "));
+        assert_eq!(hash_code("abcde fghjk"), hash_code("abcde-fghjk"));
+        assert_ne!(hash_code("abcde-fghjk"), hash_code("abcde-fghjm"));
+        assert_eq!(
+            hash_code("abcde-fghjk"),
+            crate::secret::hash_secret("abcdefghjk")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_idempotent(code in "\\PC{0,30}") {
+            let once = normalize(&code);
+            proptest::prop_assert_eq!(normalize(&once), once);
+        }
+    }
+}

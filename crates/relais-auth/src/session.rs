@@ -36,3 +36,51 @@ pub fn liveness(created: DateTime<Utc>, last_seen: DateTime<Utc>, now: DateTime<
         Liveness::Live
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_750_000_000 + seconds, 0).unwrap()
+    }
+
+    #[test]
+    fn idle_boundary() {
+        let created = at(0);
+        assert_eq!(
+            liveness(created, at(100), at(100 + 30 * 60 - 1)),
+            Liveness::Live
+        );
+        assert_eq!(
+            liveness(created, at(100), at(100 + 30 * 60)),
+            Liveness::Idle
+        );
+    }
+
+    #[test]
+    fn absolute_boundary_even_when_active() {
+        let created = at(0);
+        let twelve_hours = 12 * 3600;
+        assert_eq!(
+            liveness(created, at(twelve_hours - 2), at(twelve_hours - 1)),
+            Liveness::Live
+        );
+        assert_eq!(
+            liveness(created, at(twelve_hours - 1), at(twelve_hours)),
+            Liveness::Expired
+        );
+        // Both past: expired wins.
+        assert_eq!(
+            liveness(created, at(0), at(twelve_hours + 3600)),
+            Liveness::Expired
+        );
+    }
+
+    #[test]
+    fn a_fresh_session_is_live() {
+        assert_eq!(liveness(at(0), at(0), at(0)), Liveness::Live);
+        assert_eq!(IDLE, TimeDelta::minutes(30));
+        assert_eq!(ABSOLUTE, TimeDelta::hours(12));
+    }
+}

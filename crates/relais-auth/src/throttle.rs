@@ -107,3 +107,179 @@ pub fn decide(failures: &[DateTime<Utc>], now: DateTime<Utc>, rule: Rule) -> Dec
 pub fn strictest(a: Decision, b: Decision) -> Decision {
     if b.rank() > a.rank() { b } else { a }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_750_000_000, 0).unwrap()
+    }
+
+    fn ago(seconds: i64) -> DateTime<Utc> {
+        now() - TimeDelta::seconds(seconds)
+    }
+
+    fn rank(decision: Decision) -> (u8, Duration) {
+        decision.rank()
+    }
+
+    #[test]
+    fn per_account_sequence() {
+        let decisions: Vec<Decision> = (0..=11)
+            .map(|n| {
+                let failures: Vec<_> = (0..n).map(|i| ago(60 + i)).collect();
+                decide(&failures, now(), PER_ACCOUNT)
+            })
+            .collect();
+        let s = Duration::from_secs;
+        assert_eq!(
+            decisions[..10],
+            [
+                Decision::Allow,
+                Decision::Allow,
+                Decision::Allow,
+                Decision::Allow,
+                Decision::Delay(s(1)),
+                Decision::Delay(s(2)),
+                Decision::Delay(s(4)),
+                Decision::Delay(s(8)),
+                Decision::Delay(s(8)),
+                Decision::Delay(s(8)),
+            ]
+        );
+        // Ten failures 60..69 s ago: the oldest leaves the window in 900 − 69 s.
+        assert_eq!(
+            decisions[10],
+            Decision::Refuse {
+                retry_after: s(900 - 69)
+            }
+        );
+        // Eleven, 60..70 s ago: two must leave; the second oldest (69 s ago)
+        // leaves in 831 s.
+        assert_eq!(
+            decisions[11],
+            Decision::Refuse {
+                retry_after: s(900 - 69)
+            }
+        );
+    }
+
+    #[test]
+    fn the_window_edge_and_future_failures() {
+        // Exactly 15 minutes old: already out.
+        assert_eq!(decide(&[ago(900); 20], now(), PER_ACCOUNT), Decision::Allow);
+        assert!(matches!(
+            decide(&[ago(899); 20], now(), PER_ACCOUNT),
+            Decision::Refuse { .. }
+        ));
+        // Dated in the future: counted as now, so refused for the whole window.
+        assert_eq!(
+            decide(&[ago(-30); 10], now(), PER_ACCOUNT),
+            Decision::Refuse {
+                retry_after: PER_ACCOUNT.window
+            }
+        );
+    }
+
+    #[test]
+    fn strictest_prefers_refusal_then_the_longest_delay() {
+        let s = Duration::from_secs;
+        let refuse = Decision::Refuse { retry_after: s(5) };
+        assert_eq!(
+            strictest(Decision::Allow, Decision::Delay(s(1))),
+            Decision::Delay(s(1))
+        );
+        assert_eq!(
+            strictest(Decision::Delay(s(2)), Decision::Delay(s(1))),
+            Decision::Delay(s(2))
+        );
+        assert_eq!(strictest(Decision::Delay(s(8)), refuse), refuse);
+        assert_eq!(strictest(refuse, Decision::Allow), refuse);
+        assert_eq!(strictest(Decision::Allow, Decision::Allow), Decision::Allow);
+        let later = Decision::Refuse { retry_after: s(60) };
+        assert_eq!(strictest(refuse, later), later);
+    }
+
+    fn rules() -> impl Strategy<Value = Rule> {
+        prop_oneof![
+            Just(PER_ACCOUNT),
+            Just(PER_IP),
+            (1u64..3600, 0u32..20, 1u32..60).prop_map(|(window, free, extra)| Rule {
+                window: Duration::from_secs(window),
+                free,
+                limit: free + extra,
+            }),
+        ]
+    }
+
+    /// Failures as milliseconds before now (negative: in the future).
+    fn failures() -> impl Strategy<Value = Vec<i64>> {
+        prop::collection::vec(-5_000i64..2_000_000, 0..80)
+    }
+
+    fn instants(millis: &[i64]) -> Vec<DateTime<Utc>> {
+        millis
+            .iter()
+            .map(|&ms| now() - TimeDelta::milliseconds(ms))
+            .collect()
+    }
+
+    fn in_window(millis: &[i64], rule: Rule) -> u32 {
+        let window = i64::try_from(rule.window.as_millis()).unwrap();
+        u32::try_from(millis.iter().filter(|&&ms| ms < window).count()).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn never_refused_below_the_limit_always_allowed_up_to_free(millis in failures(), rule in rules()) {
+            let decision = decide(&instants(&millis), now(), rule);
+            let count = in_window(&millis, rule);
+            prop_assert_eq!(matches!(decision, Decision::Refuse { .. }), count >= rule.limit);
+            prop_assert_eq!(decision == Decision::Allow, count <= rule.free);
+            if let Decision::Delay(delay) = decision {
+                prop_assert!(delay >= Duration::from_secs(1) && delay <= MAX_DELAY);
+            }
+        }
+
+        #[test]
+        fn refusal_lasts_at_most_the_window_and_exactly_until_it_ends(millis in failures(), rule in rules()) {
+            let failures = instants(&millis);
+            if let Decision::Refuse { retry_after } = decide(&failures, now(), rule) {
+                prop_assert!(retry_after > Duration::ZERO);
+                prop_assert!(retry_after <= rule.window);
+                let then = now() + TimeDelta::from_std(retry_after).unwrap();
+                let refused_then = matches!(decide(&failures, then, rule), Decision::Refuse { .. });
+                prop_assert!(!refused_then);
+                let just_before = then - TimeDelta::nanoseconds(1);
+                let refused_just_before = matches!(decide(&failures, just_before, rule), Decision::Refuse { .. });
+                prop_assert!(refused_just_before);
+            }
+        }
+
+        #[test]
+        fn failures_outside_the_window_are_ignored(millis in failures(), old in prop::collection::vec(0i64..10_000_000, 0..40), rule in rules()) {
+            let window = i64::try_from(rule.window.as_millis()).unwrap();
+            let mut with_old = millis.clone();
+            with_old.extend(old.iter().map(|ms| window + ms));
+            prop_assert_eq!(decide(&instants(&millis), now(), rule), decide(&instants(&with_old), now(), rule));
+        }
+
+        #[test]
+        fn more_failures_never_make_it_easier(millis in failures(), more in failures(), rule in rules()) {
+            let before = decide(&instants(&millis), now(), rule);
+            let mut all = millis.clone();
+            all.extend(more);
+            let after = decide(&instants(&all), now(), rule);
+            prop_assert!(rank(after) >= rank(before), "{:?} then {:?}", before, after);
+        }
+
+        #[test]
+        fn order_does_not_matter(mut millis in failures(), rule in rules()) {
+            let before = decide(&instants(&millis), now(), rule);
+            millis.reverse();
+            prop_assert_eq!(decide(&instants(&millis), now(), rule), before);
+        }
+    }
+}
