@@ -1,6 +1,6 @@
 //! Passwords: the rules for a new one, and how they are stored and checked.
 //!
-//! Rules follow NIST SP 800-63B §3.1.1.2 (length over composition rules, a
+//! Rules follow NIST SP 800-63B-4 §3.1.1.2 (rev. 3: §5.1.1.2; length over composition rules, a
 //! blocklist of common passwords, no context-specific words such as the
 //! email); storage follows the OWASP Password Storage Cheat Sheet (Argon2id,
 //! m = 19 MiB, t = 2, p = 1, a random salt per password).
@@ -14,8 +14,9 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use unicode_normalization::UnicodeNormalization;
 
 /// Minimum length (issue: at least 12 characters, counted in chars, not bytes,
-/// so that accented letters count once). NIST SP 800-63B asks for at least 8,
-/// OWASP for 12 without MFA; we take 12 although TOTP is required too.
+/// so that accented letters count once). NIST SP 800-63B-4 asks for at least 8
+/// when the password is one factor of several (15 when it is the only one);
+/// Relais asks for 12 on top of TOTP.
 pub const MIN_CHARS: usize = 12;
 
 /// Maximum length in bytes: long enough for any passphrase (NIST SP 800-63B
@@ -85,7 +86,7 @@ pub fn is_common(password: &str) -> bool {
 
 /// Checks a NEW password: length, not in the embedded common-password list
 /// (compare case-insensitively, after trimming), does not contain the local
-/// part of the email (if ≥ 4 chars). NIST SP 800-63B §3.1.1.2: no composition
+/// part of the email (if ≥ 4 chars). NIST SP 800-63B-4 §3.1.1.2: no composition
 /// rules, a blocklist instead. The first problem found is returned, in the
 /// order of the variants.
 pub fn check_new(password: &str, email: &str) -> Result<(), PasswordProblem> {
@@ -116,7 +117,7 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// NFKC, as NIST SP 800-63B §3.1.1.2 asks, so that the same password typed
+/// NFKC, as NIST SP 800-63B-4 §3.1.1.2 recommends, so that the same password typed
 /// on two systems that compose accents differently ("é" as one code point or
 /// as "e" + combining accent) hashes the same.
 fn normalized(password: &str) -> String {

@@ -1,5 +1,5 @@
 //! When a signed-in session stops being usable (OWASP Session Management
-//! Cheat Sheet: both an idle and an absolute timeout; NIST SP 800-63B §4.2.3
+//! Cheat Sheet: both an idle and an absolute timeout; NIST SP 800-63B rev. 3 §4.2.3
 //! for AAL2: re-authentication at least every 12 hours, after 30 minutes of
 //! inactivity).
 

@@ -1,5 +1,5 @@
 //! How recent failed sign-ins under one key (an account, an IP address) slow
-//! down or refuse the next attempt (NIST SP 800-63B §5.2.2 rate limiting;
+//! down or refuse the next attempt (NIST SP 800-63B rev. 3 §5.2.2 rate limiting;
 //! OWASP Authentication Cheat Sheet). Pure: the caller keeps the failures.
 
 use std::time::Duration;
@@ -82,7 +82,7 @@ pub fn decide(failures: &[DateTime<Utc>], now: DateTime<Utc>, rule: Rule) -> Dec
     let count = recent.len();
     let limit = usize::try_from(rule.limit).unwrap_or(usize::MAX);
     let free = usize::try_from(rule.free).unwrap_or(usize::MAX);
-    if count >= limit {
+    if count >= limit && count > 0 {
         recent.sort_unstable();
         // The count drops below the limit when the (count − limit + 1)th
         // oldest failure leaves the window.
