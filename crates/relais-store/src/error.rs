@@ -11,6 +11,12 @@ use uuid::Uuid;
 pub enum Entity {
     Structure,
     Service,
+    Partner,
+    User,
+    Membership,
+    Link,
+    Session,
+    ApiToken,
 }
 
 impl fmt::Display for Entity {
@@ -18,6 +24,12 @@ impl fmt::Display for Entity {
         f.write_str(match self {
             Self::Structure => "structure",
             Self::Service => "service",
+            Self::Partner => "partner",
+            Self::User => "user",
+            Self::Membership => "membership",
+            Self::Link => "link",
+            Self::Session => "session",
+            Self::ApiToken => "API token",
         })
     }
 }
@@ -79,6 +91,17 @@ pub enum StoreError {
         id: Uuid,
         source: serde_json::Error,
     },
+    /// A stored account record has a column that no longer reads as a domain value (a code
+    /// or an address edited by hand). Names the column, never its content.
+    #[error("stored {entity} {id} cannot be read: invalid {column}")]
+    Invalid {
+        entity: Entity,
+        id: Uuid,
+        column: &'static str,
+    },
+    /// A command names a record that does not exist (and has no refusal of its own for it).
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: Entity, id: Uuid },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -96,13 +119,24 @@ fn unsupported_scheme(scheme: &str) -> String {
 impl StoreError {
     /// Maps a failed write of `entity` `id` to a typed error when a constraint refused it.
     pub(crate) fn on_write(err: sqlx::Error, entity: Entity, id: Uuid) -> Self {
+        Self::on_write_of(err, entity, id, "source, source_id")
+    }
+
+    /// [`StoreError::on_write`] for a record whose unique columns (other than the id) are
+    /// `columns`: a uniqueness race (two writers, one name) becomes a [`StoreError::Conflict`].
+    pub(crate) fn on_write_of(
+        err: sqlx::Error,
+        entity: Entity,
+        id: Uuid,
+        columns: &'static str,
+    ) -> Self {
         if let sqlx::Error::Database(db) = &err {
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
                     return Self::Conflict {
                         entity,
                         id,
-                        columns: "source, source_id",
+                        columns,
                     };
                 }
                 sqlx::error::ErrorKind::CheckViolation

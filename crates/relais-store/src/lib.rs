@@ -7,6 +7,10 @@
 //! PostgreSQL keep their in-memory search indexes current with [`Store::changes_since`].
 
 mod accounts;
+mod accounts_postgres;
+mod accounts_rows;
+mod accounts_sql;
+mod accounts_sqlite;
 mod error;
 mod import;
 mod journal;
@@ -85,9 +89,10 @@ pub struct Change {
     pub service_id: ServiceId,
 }
 
-/// The directory's storage. Every method is one transaction at most.
+/// The directory's storage. Every method is one transaction at most. The accounts' storage is a
+/// supertrait, so that handlers holding a [`DynStore`] reach both through one value.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
+pub trait Store: Accounts + Send + Sync + fmt::Debug {
     /// Which database runs behind.
     fn backend(&self) -> Backend;
 

@@ -20,7 +20,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 /// Key of the transaction-level advisory lock that serialises imports. Holding it until commit
 /// makes seqs become visible in increasing order: a node that has read up to seq N never sees a
 /// smaller seq commit later (which a bare SEQUENCE would allow with concurrent writers).
-const WRITE_LOCK: i64 = 0x5245_4c41_4953; // "RELAIS"
+pub(crate) const WRITE_LOCK: i64 = 0x5245_4c41_4953; // "RELAIS"
 
 const SELECT_STRUCTURE: &str =
     "SELECT id, source, source_id, name, updated_on, data::text AS data FROM structures";
@@ -42,7 +42,7 @@ const UPSERT_SERVICE: &str = "WITH change AS (INSERT INTO changes (service_id) V
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PostgresStore {
@@ -317,7 +317,7 @@ async fn stored_data(
 
 /// Appends `e` after the journal's last event, in the caller's transaction (which holds the
 /// write lock, so that two writers cannot link to the same head).
-async fn append_event(
+pub(crate) async fn append_event(
     conn: &mut sqlx::PgConnection,
     e: NewEvent,
 ) -> Result<relais_domain::journal::Event, StoreError> {

@@ -38,7 +38,7 @@ const UPSERT_SERVICE: &str = "INSERT INTO services (id, structure_id, source, so
 /// A SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -324,7 +324,7 @@ pub(crate) fn service_write_error(err: sqlx::Error, svc: &Service) -> StoreError
 
 /// Appends `e` after the journal's last event, in the caller's transaction (which holds the
 /// write lock, so that two writers cannot link to the same head).
-async fn append_event(
+pub(crate) async fn append_event(
     conn: &mut sqlx::SqliteConnection,
     e: NewEvent,
 ) -> Result<relais_domain::journal::Event, StoreError> {
