@@ -3,6 +3,7 @@
 //! the French legal calendar. Nothing here does I/O; every value that crosses into this crate is
 //! parsed into a type that can only hold valid data.
 
+pub mod access;
 pub mod accounts;
 pub mod calendar;
 pub mod directory;
