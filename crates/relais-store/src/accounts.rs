@@ -244,6 +244,12 @@ pub trait Accounts: Send + Sync {
     /// The structures `partner` keeps.
     async fn structures_of(&self, partner: PartnerId) -> Result<Vec<StructureId>, StoreError>;
 
+    /// The services of these structures (those a partner keeps), in no particular order.
+    async fn services_of(
+        &self,
+        structures: &[StructureId],
+    ) -> Result<Vec<relais_domain::Service>, StoreError>;
+
     /// Who keeps `structure`.
     async fn keeper_of(&self, structure: StructureId) -> Result<Option<PartnerId>, StoreError>;
 

@@ -209,6 +209,23 @@ macro_rules! impl_accounts {
                 Ok(id.map(|(id,)| relais_domain::accounts::PartnerId(id)))
             }
 
+            async fn services_of(
+                &self,
+                structures: &[relais_domain::ids::StructureId],
+            ) -> Result<Vec<relais_domain::Service>, $crate::StoreError> {
+                let mut rows: Vec<(uuid::Uuid, String)> = Vec::new();
+                for s in structures {
+                    let mut some: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                        "SELECT id, CAST(data AS TEXT) FROM services WHERE structure_id = $1",
+                    )
+                    .bind(s.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.append(&mut some);
+                }
+                $crate::rows::decode_services(rows).await
+            }
+
             async fn get_user(
                 &self,
                 id: relais_domain::accounts::UserId,

@@ -25,6 +25,15 @@ pub enum ApiError {
     BadRequest(Vec<FieldError>),
     #[error("not found")]
     NotFound(String),
+    /// The record already exists (409).
+    #[error("conflict")]
+    Conflict(String),
+    /// No credential, or one that is unknown or revoked (401).
+    #[error("unauthorized")]
+    Unauthorized(String),
+    /// A valid credential that does not allow this (403).
+    #[error("forbidden")]
+    Forbidden(String),
     #[error("request too large")]
     TooLarge(String),
     #[error("service unavailable")]
@@ -55,6 +64,37 @@ impl IntoResponse for ApiError {
             Self::BadRequest(e) => (StatusCode::BAD_REQUEST, e),
             Self::NotFound(d) => (
                 StatusCode::NOT_FOUND,
+                vec![FieldError {
+                    field: None,
+                    detail: d,
+                }],
+            ),
+            Self::Unauthorized(d) => {
+                let mut res = (
+                    StatusCode::UNAUTHORIZED,
+                    Json(Envelope {
+                        errors: &[FieldError {
+                            field: None,
+                            detail: d,
+                        }],
+                    }),
+                )
+                    .into_response();
+                res.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"relais\""),
+                );
+                return res;
+            }
+            Self::Conflict(d) => (
+                StatusCode::CONFLICT,
+                vec![FieldError {
+                    field: None,
+                    detail: d,
+                }],
+            ),
+            Self::Forbidden(d) => (
+                StatusCode::FORBIDDEN,
                 vec![FieldError {
                     field: None,
                     detail: d,

@@ -4,9 +4,11 @@
 pub mod api;
 pub mod error;
 pub mod health;
+pub mod mail;
 pub mod metrics;
 pub mod pages;
 pub mod params;
+pub mod pro;
 pub mod state;
 pub mod views;
 
@@ -33,6 +35,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(pro::router())
         .merge(health::router())
         .merge(api::router())
         .route("/favicon.ico", get(no_favicon))
@@ -98,6 +101,12 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
             "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
+    if state.pro.tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     // Geolocation only for our own "near me" button; nothing else.
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
@@ -110,9 +119,13 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The peer address reaches handlers (sign-in throttling per IP, the journal's `ip`).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use relais_search::Index;
 use relais_store::DynStore;
 
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
+use crate::pro::ProConfig;
 
 /// Services read from the store per page when loading the index.
 const LOAD_PAGE: u32 = 5_000;
@@ -25,6 +27,8 @@ pub struct AppState {
     pub store: DynStore,
     index: Arc<RwLock<Index>>,
     pub metrics: Arc<Metrics>,
+    /// The professional space's settings (public URL, TLS, mail).
+    pub pro: Arc<ProConfig>,
     clock: Clock,
     /// Last change sequence applied to the index.
     applied_seq: Arc<AtomicI64>,
@@ -79,10 +83,21 @@ impl AppState {
             store,
             index: Arc::new(RwLock::new(index)),
             metrics: Arc::new(Metrics::default()),
+            pro: Arc::new(ProConfig::new(
+                "http://127.0.0.1:8080",
+                Mailer::outbox_at(std::path::Path::new("relais-data/outbox")),
+            )),
             clock,
             applied_seq: Arc::new(AtomicI64::new(seq)),
             ready: Arc::new(AtomicBool::new(true)),
         })
+    }
+
+    /// The same state with the professional space's settings `pro`.
+    #[must_use]
+    pub fn with_pro(mut self, pro: ProConfig) -> Self {
+        self.pro = Arc::new(pro);
+        self
     }
 
     /// The current time.

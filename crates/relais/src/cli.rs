@@ -39,6 +39,25 @@ pub enum Command {
         /// How often to pick up changes written by other nodes, in milliseconds.
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(100..=60_000))]
         sync_interval_ms: u64,
+        #[command(flatten)]
+        site: Site,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Partners' first administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Partners and the structures of the directory they keep.
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
+    /// API tokens of partners.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Import data·inclusion JSON files (v1, v0, or API search responses), all or nothing.
     Import {
@@ -77,6 +96,95 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+/// How people reach this server (links in emails and printed by the CLI).
+#[derive(Debug, Clone, Args)]
+pub struct Site {
+    /// The address people use, e.g. `https://relais.example.org` (`https://` turns on `Secure`
+    /// cookies and HSTS: say so when a proxy terminates TLS in front of Relais).
+    #[arg(
+        long,
+        env = "RELAIS_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+}
+
+/// Where emails go.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// SMTP server, e.g. `smtps://user:password@smtp.example.org` or
+    /// `smtp://localhost:25`. Without it, emails are written as `.eml` files into `--outbox`.
+    #[arg(long, env = "RELAIS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of the emails.
+    #[arg(
+        long,
+        env = "RELAIS_MAIL_FROM",
+        default_value = "Relais <relais@localhost>"
+    )]
+    pub mail_from: String,
+    /// Folder of the emails when no SMTP server is configured.
+    #[arg(long, default_value = "relais-data/outbox")]
+    pub outbox: PathBuf,
+}
+
+/// `relais admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Makes EMAIL an administrator of the partner NAME (created if it does not exist yet) and
+    /// prints a one-time set-up link, valid 24 hours, on the last line.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The partner's name (or id, if it exists).
+        #[arg(long)]
+        partner: String,
+        /// Structures of the directory (ids) that this partner keeps, attached at once.
+        #[arg(long = "structure")]
+        structures: Vec<String>,
+        #[command(flatten)]
+        site: Site,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+/// `relais partner …`
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Makes the partner the keeper of these structures (and so of their services).
+    Attach {
+        /// The partner's id or name.
+        #[arg(long)]
+        partner: String,
+        /// Structure ids (UUID, as in `/api/v1/services` results).
+        #[arg(long = "structure", required = true)]
+        structures: Vec<String>,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+/// `relais token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates an API token for the partner and prints it, alone, on the last line (it is never
+    /// shown again).
+    Create {
+        /// The partner's id or name.
+        #[arg(long)]
+        partner: String,
+        /// `services:read` or `services:write`.
+        #[arg(long)]
+        scope: String,
+        /// What the token is for (shown in the partner's list).
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: Database,
     },
 }
 

@@ -2,6 +2,7 @@
 
 pub mod hours;
 pub mod services;
+pub mod write;
 
 use axum::Router;
 use axum::http::header;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(services::router())
         .merge(hours::router())
+        .merge(write::router())
         .route(
             "/api/v1/openapi.json",
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),

@@ -208,6 +208,10 @@ impl Tr {
             "month",
             "year",
             "dates",
+            "partner",
+            "link",
+            "position",
+            "message",
         ];
         let args: HashMap<&str, FluentValue<'_>> =
             names.iter().map(|n| (*n, FluentValue::from(2))).collect();
@@ -222,6 +226,18 @@ impl Tr {
 pub enum Arg<'a> {
     Str(&'a str),
     Num(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Self::Str(s)
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(n: i64) -> Self {
+        Self::Num(n)
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ pub mod format;
 pub mod i18n;
 mod info;
 mod search;
-mod service;
+pub(crate) mod service;
 
 use askama::Template;
 use axum::Router;

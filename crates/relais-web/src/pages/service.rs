@@ -38,7 +38,8 @@ pub struct DayRow {
 }
 
 impl DayRow {
-    fn new(tr: &Tr, day: Day, today: bool) -> Self {
+    /// The row of `day` in words.
+    pub fn new(tr: &Tr, day: Day, today: bool) -> Self {
         let mut hours = Vec::new();
         let mut comments = Vec::new();
         let mut any_open = false;

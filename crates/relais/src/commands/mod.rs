@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod accounts;
 pub mod audit;
 pub mod demo;
 pub mod export;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 
 use relais_store::{DynStore, parse_database_url};
 
-use crate::cli::{AuditCommand, Command};
+use crate::cli::{AdminCommand, AuditCommand, Command, PartnerCommand, TokenCommand};
 
 /// Runs one command.
 pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
@@ -20,13 +21,24 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             db,
             demo,
             sync_interval_ms,
+            site,
+            mail,
         } => {
+            // The database URL is checked first: a mistyped one creates nothing, not even the
+            // outbox folder.
             let store = open(&db.url).await?;
+            let mailer = relais_web::mail::Mailer::new(
+                mail.smtp_url.as_deref(),
+                &mail.outbox,
+                &mail.mail_from,
+            )?;
+            let pro = relais_web::pro::ProConfig::new(&site.public_url, mailer);
             serve::serve(
                 store,
                 addr,
                 demo,
                 std::time::Duration::from_millis(sync_interval_ms),
+                pro,
             )
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -57,6 +69,42 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             });
             demo::write_demo(services, seed, today, &out)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    partner,
+                    structures,
+                    site,
+                    db,
+                },
+        } => {
+            let store = open(&db.url).await?;
+            accounts::create_admin(&store, &email, &partner, &structures, &site.public_url).await
+        }
+        Command::Partner {
+            command:
+                PartnerCommand::Attach {
+                    partner,
+                    structures,
+                    db,
+                },
+        } => {
+            let store = open(&db.url).await?;
+            accounts::attach(&store, &partner, &structures).await
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    partner,
+                    scope,
+                    name,
+                    db,
+                },
+        } => {
+            let store = open(&db.url).await?;
+            accounts::create_token(&store, &partner, &scope, &name).await
         }
         Command::Audit {
             command: AuditCommand::Verify { expect_head, db },

@@ -40,12 +40,18 @@ pub async fn serve(
     addr: SocketAddr,
     demo: bool,
     sync: Duration,
+    pro: relais_web::pro::ProConfig,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     if demo {
         load_demo_if_empty(&store).await?;
     }
-    let state = AppState::load(store, Arc::new(chrono::Utc::now)).await?;
+    if let Some(dir) = pro.mailer.outbox() {
+        tracing::info!(outbox = %dir.display(), "no SMTP server configured: emails go to the outbox folder");
+    }
+    let state = AppState::load(store, Arc::new(chrono::Utc::now))
+        .await?
+        .with_pro(pro);
     let services = state.index().len();
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,0 +1,906 @@
+//! Signing in: email + password (Argon2id, throttled per account and per IP), then the TOTP
+//! second factor (enrolled on first sign-in, with 10 single-use recovery codes); one-time links
+//! (first set-up, invitation, password reset) that set a password; sign-out, here or everywhere.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::Deserialize;
+
+use relais_auth::password::{self, PasswordProblem};
+use relais_auth::throttle::{self, Decision as Throttle};
+use relais_auth::{recovery, secret, totp};
+use relais_domain::accounts::{Email, MemberStatus};
+use relais_domain::journal::NewEvent;
+use relais_store::{LinkPurpose, LinkRefusal, Session, SessionStage, User};
+
+use super::session::{
+    AnonCsrf, ClientIp, MaybeSession, NewSession, SignedIn, clear_session_cookie,
+};
+use super::{ProChrome, csrf_refused, message, render_pro, see_other};
+use crate::pages::i18n::Locale;
+use crate::pages::internal_error;
+use crate::state::AppState;
+
+/// How long a set-up link lasts (issue: 24 h).
+pub const SETUP_LINK: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+/// How long an invitation lasts (issue: 72 h).
+pub const INVITE_LINK: chrono::TimeDelta = chrono::TimeDelta::hours(72);
+/// How long a password-reset link lasts (issue: 1 h).
+pub const RESET_LINK: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+fn event(at: chrono::DateTime<Utc>, actor: &str, action: &str, ip: &Option<String>) -> NewEvent {
+    NewEvent {
+        ip: ip.clone(),
+        ..NewEvent::system(at, actor, action)
+    }
+}
+
+fn store_error(locale: Locale, e: relais_store::StoreError) -> Response {
+    internal_error(locale, &e.into())
+}
+
+/// The throttling key of an account: a hash, so that the failures table holds no address.
+fn account_key(email: &Email) -> String {
+    format!("account:{}", secret::hash_secret(email.as_str()))
+}
+
+fn ip_key(ip: &Option<String>) -> String {
+    format!("ip:{}", ip.as_deref().unwrap_or("unknown"))
+}
+
+/// What the throttling rules say about the next attempt under these keys.
+async fn throttle_for(
+    state: &AppState,
+    account: Option<&str>,
+    ip: &str,
+) -> Result<Throttle, relais_store::StoreError> {
+    let now = state.now();
+    let since = |rule: throttle::Rule| {
+        now - chrono::TimeDelta::from_std(rule.window).unwrap_or(chrono::TimeDelta::minutes(15))
+    };
+    let ip_failures = state
+        .store
+        .failures_since(ip, since(throttle::PER_IP))
+        .await?;
+    let mut d = throttle::decide(&ip_failures, now, throttle::PER_IP);
+    if let Some(key) = account {
+        let failures = state
+            .store
+            .failures_since(key, since(throttle::PER_ACCOUNT))
+            .await?;
+        d = throttle::strictest(d, throttle::decide(&failures, now, throttle::PER_ACCOUNT));
+    }
+    Ok(d)
+}
+
+/// 429 with `Retry-After`, in the person's language.
+fn too_many(locale: Locale, uri: &Uri, retry_after: std::time::Duration) -> Response {
+    let c = ProChrome::anonymous(locale, uri);
+    let minutes = retry_after.as_secs().div_ceil(60).max(1);
+    let page = super::MessagePage {
+        title: c.tr.t("pro-throttled-title"),
+        message: c.tr.t_with(
+            "pro-throttled-text",
+            &[("minutes", (minutes as i64).into())],
+        ),
+        next: None,
+        c,
+    };
+    let mut res = render_pro(StatusCode::TOO_MANY_REQUESTS, locale, &page);
+    if let Ok(v) = HeaderValue::from_str(&retry_after.as_secs().max(1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+fn with_cookie(mut res: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(v) = cookie {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+// --- Home --------------------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "pro/home.html")]
+pub struct HomePage {
+    pub c: ProChrome,
+    /// (href or none when not active, partner name, role label, status label)
+    pub partners: Vec<(Option<String>, String, String, Option<String>)>,
+    pub codes_left: u32,
+}
+
+/// `GET /pro`: the partners of the signed-in person (straight into the space when only one).
+pub async fn home(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    me: SignedIn,
+) -> Response {
+    let active: Vec<_> = me.active().collect();
+    if active.len() == 1 && me.memberships.len() == 1 {
+        return see_other(&format!("/pro/p/{}", active[0].partner_id));
+    }
+    let codes_left = match state.store.recovery_codes_left(me.user.id).await {
+        Ok(n) => n,
+        Err(e) => return store_error(locale, e),
+    };
+    let c = ProChrome::signed_in(locale, &uri, &me, None, "home");
+    let partners = me
+        .memberships
+        .iter()
+        .map(|m| {
+            let href =
+                (m.status == MemberStatus::Active).then(|| format!("/pro/p/{}", m.partner_id));
+            let status = (m.status != MemberStatus::Active)
+                .then(|| c.tr.t(&format!("pro-status-{}", m.status.as_str())));
+            (
+                href,
+                m.partner_name.clone(),
+                c.tr.t(&format!("pro-role-{}", m.role.as_str())),
+                status,
+            )
+        })
+        .collect();
+    let page = HomePage {
+        c,
+        partners,
+        codes_left,
+    };
+    render_pro(StatusCode::OK, locale, &page)
+}
+
+// --- Email and password ------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "pro/sign_in.html")]
+pub struct SignInPage {
+    pub c: ProChrome,
+    pub csrf: String,
+    pub email: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    csrf: String,
+}
+
+/// `GET /pro/connexion`.
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    if session.is_some_and(|s| s.stage == SessionStage::SignedIn) {
+        return see_other("/pro");
+    }
+    let csrf = AnonCsrf::for_form(&headers, state.pro.tls);
+    let page = SignInPage {
+        c: ProChrome::anonymous(locale, &uri),
+        csrf: csrf.token,
+        email: String::new(),
+        error: None,
+    };
+    with_cookie(render_pro(StatusCode::OK, locale, &page), csrf.set)
+}
+
+/// `POST /pro/connexion`: checks the password (the same work whether the account exists or
+/// not), then opens a session waiting for the second factor.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    MaybeSession(old): MaybeSession,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let tls = state.pro.tls;
+    if !AnonCsrf::check(&headers, tls, &form.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    let email = Email::parse(&form.email).ok();
+    let akey = email.as_ref().map(account_key);
+    let ikey = ip_key(&ip);
+    match throttle_for(&state, akey.as_deref(), &ikey).await {
+        Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
+        Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
+        Ok(Throttle::Allow) => {}
+        Err(e) => return store_error(locale, e),
+    }
+    let user = match &email {
+        Some(e) => match state.store.find_user_by_email(e).await {
+            Ok(u) => u,
+            Err(e) => return store_error(locale, e),
+        },
+        None => None,
+    };
+    let ok = password::verify_blocking(
+        form.password.clone(),
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await;
+    let now = state.now();
+    let actor = user
+        .as_ref()
+        .map_or_else(|| "anonymous".to_owned(), |u| u.id.to_string());
+    let Some(user) = user.filter(|_| ok) else {
+        let mut keys = vec![ikey];
+        keys.extend(akey);
+        let mut e = event(now, &actor, "auth.sign_in_failed", &ip);
+        e.details = serde_json::json!({ "reason": "credentials" });
+        if let Err(e) = state.store.record_failure(&keys, now, e).await {
+            return store_error(locale, e);
+        }
+        let c = ProChrome::anonymous(locale, &uri);
+        let page = SignInPage {
+            error: Some(c.tr.t("pro-sign-in-wrong")),
+            csrf: form.csrf,
+            email: form.email,
+            c,
+        };
+        return render_pro(StatusCode::UNAUTHORIZED, locale, &page);
+    };
+    if let Some(k) = &akey
+        && let Err(e) = state
+            .store
+            .clear_failures(k, now - chrono::TimeDelta::days(1))
+            .await
+    {
+        return store_error(locale, e);
+    }
+    let session = NewSession::new(user.id, SessionStage::SecondFactor, now);
+    let replaces = old.as_ref().map(|s| s.id_hash.as_str());
+    if let Err(e) = state
+        .store
+        .put_session(&session.record, replaces, None)
+        .await
+    {
+        return store_error(locale, e);
+    }
+    let next = if user.totp_secret.is_some() {
+        "/pro/connexion/code"
+    } else {
+        "/pro/2fa"
+    };
+    with_cookie(see_other(next), Some(session.cookie(tls)))
+}
+
+/// The session waiting for a second factor, and its user.
+async fn second_factor_session(
+    state: &AppState,
+    session: Option<Session>,
+) -> Result<Option<(Session, User)>, relais_store::StoreError> {
+    let Some(s) = session.filter(|s| s.stage == SessionStage::SecondFactor) else {
+        return Ok(None);
+    };
+    Ok(state.store.get_user(s.user_id).await?.map(|u| (s, u)))
+}
+
+// --- The second factor -------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "pro/code.html")]
+pub struct CodePage {
+    pub c: ProChrome,
+    pub csrf: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    code: String,
+    csrf: String,
+}
+
+/// `GET /pro/connexion/code`.
+pub async fn code_page(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let (s, user) = match second_factor_session(&state, session).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/pro/connexion"),
+        Err(e) => return store_error(locale, e),
+    };
+    if user.totp_secret.is_none() {
+        return see_other("/pro/2fa");
+    }
+    let page = CodePage {
+        c: ProChrome::anonymous(locale, &uri),
+        csrf: s.csrf,
+        error: None,
+    };
+    render_pro(StatusCode::OK, locale, &page)
+}
+
+/// `POST /pro/connexion/code`: a TOTP code (each accepted once) or a recovery code (each
+/// usable once) completes the sign-in, with a new session id.
+pub async fn code(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    ClientIp(ip): ClientIp,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let (s, user) = match second_factor_session(&state, session).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/pro/connexion"),
+        Err(e) => return store_error(locale, e),
+    };
+    if !secret::same(&form.csrf, &s.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    let Some(totp_secret) = user.totp_secret.clone() else {
+        return see_other("/pro/2fa");
+    };
+    let akey = account_key(&user.email);
+    let ikey = ip_key(&ip);
+    match throttle_for(&state, Some(&akey), &ikey).await {
+        Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
+        Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
+        Ok(Throttle::Allow) => {}
+        Err(e) => return store_error(locale, e),
+    }
+    let now = state.now();
+    let typed: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let factor = if typed.len() == 6 && typed.chars().all(|c| c.is_ascii_digit()) {
+        match totp::verify(&totp_secret, &typed, now) {
+            Some(step) => match state.store.use_totp_step(user.id, step).await {
+                Ok(true) => Some("totp"),
+                Ok(false) => None,
+                Err(e) => return store_error(locale, e),
+            },
+            None => None,
+        }
+    } else {
+        match state
+            .store
+            .use_recovery_code(user.id, &recovery::hash_code(&typed), now)
+            .await
+        {
+            Ok(true) => Some("recovery_code"),
+            Ok(false) => None,
+            Err(e) => return store_error(locale, e),
+        }
+    };
+    let Some(factor) = factor else {
+        let mut e = event(now, &user.id.to_string(), "auth.second_factor_failed", &ip);
+        e.details = serde_json::json!({ "reason": "code" });
+        if let Err(e) = state.store.record_failure(&[akey, ikey], now, e).await {
+            return store_error(locale, e);
+        }
+        let c = ProChrome::anonymous(locale, &uri);
+        let page = CodePage {
+            error: Some(c.tr.t("pro-code-wrong")),
+            csrf: s.csrf,
+            c,
+        };
+        return render_pro(StatusCode::UNAUTHORIZED, locale, &page);
+    };
+    if let Err(e) = state
+        .store
+        .clear_failures(&akey, now - chrono::TimeDelta::days(1))
+        .await
+    {
+        return store_error(locale, e);
+    }
+    complete_sign_in(&state, locale, &s, &user, factor, &ip).await
+}
+
+/// Rotates the session to "signed in" and journals the sign-in.
+async fn complete_sign_in(
+    state: &AppState,
+    locale: Locale,
+    s: &Session,
+    user: &User,
+    factor: &str,
+    ip: &Option<String>,
+) -> Response {
+    let now = state.now();
+    let session = NewSession::rotate(s, SessionStage::SignedIn, now);
+    let mut e = event(now, &user.id.to_string(), "auth.sign_in", ip);
+    e.details = serde_json::json!({ "factor": factor });
+    if let Err(e) = state
+        .store
+        .put_session(&session.record, Some(&s.id_hash), Some(e))
+        .await
+    {
+        return store_error(locale, e);
+    }
+    with_cookie(see_other("/pro"), Some(session.cookie(state.pro.tls)))
+}
+
+#[derive(Debug, Template)]
+#[template(path = "pro/enrol.html")]
+pub struct EnrolPage {
+    pub c: ProChrome,
+    pub csrf: String,
+    /// The secret, for the form and (grouped by 4) for typing by hand.
+    pub secret: String,
+    pub secret_grouped: String,
+    /// The QR code of the `otpauth://` URI, an inline `<svg>` made here.
+    pub qr: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EnrolForm {
+    secret: String,
+    code: String,
+    csrf: String,
+}
+
+fn enrol_view(c: ProChrome, csrf: String, user: &User, secret: String) -> EnrolPage {
+    let uri = totp::otpauth_uri(&secret, user.email.as_str());
+    let qr = totp::qr_svg(&uri, &c.tr.t("pro-enrol-qr-label"));
+    let secret_grouped = secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    EnrolPage {
+        c,
+        csrf,
+        secret,
+        secret_grouped,
+        qr,
+        error: None,
+    }
+}
+
+/// `GET /pro/2fa`: enrolment of the second factor (required before anything else).
+pub async fn enrol_page(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    let (s, user) = match second_factor_session(&state, session).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/pro/connexion"),
+        Err(e) => return store_error(locale, e),
+    };
+    if user.totp_secret.is_some() {
+        return see_other("/pro/connexion/code");
+    }
+    let page = enrol_view(
+        ProChrome::anonymous(locale, &uri),
+        s.csrf.clone(),
+        &user,
+        totp::new_secret(),
+    );
+    render_pro(StatusCode::OK, locale, &page)
+}
+
+#[derive(Debug, Template)]
+#[template(path = "pro/recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub c: ProChrome,
+    pub codes: Vec<String>,
+}
+
+/// `POST /pro/2fa`: the first code from the app proves the enrolment; the recovery codes are
+/// shown once, and the person is signed in.
+pub async fn enrol(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    ClientIp(ip): ClientIp,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<EnrolForm>,
+) -> Response {
+    let (s, user) = match second_factor_session(&state, session).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/pro/connexion"),
+        Err(e) => return store_error(locale, e),
+    };
+    if !secret::same(&form.csrf, &s.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    if user.totp_secret.is_some() {
+        return see_other("/pro/connexion/code");
+    }
+    let now = state.now();
+    let typed: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let valid_secret = form.secret.len() == 32
+        && form
+            .secret
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c));
+    let step = if valid_secret {
+        totp::verify(&form.secret, &typed, now)
+    } else {
+        None
+    };
+    let Some(step) = step else {
+        let secret = if valid_secret {
+            form.secret
+        } else {
+            totp::new_secret()
+        };
+        let c = ProChrome::anonymous(locale, &uri);
+        let error = Some(c.tr.t("pro-code-wrong"));
+        let mut page = enrol_view(c, s.csrf.clone(), &user, secret);
+        page.error = error;
+        return render_pro(StatusCode::UNPROCESSABLE_ENTITY, locale, &page);
+    };
+    let codes = recovery::new_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| recovery::hash_code(c)).collect();
+    let e = event(
+        now,
+        &user.id.to_string(),
+        "auth.second_factor_enrolled",
+        &ip,
+    );
+    if let Err(e) = state
+        .store
+        .enrol_totp(user.id, &form.secret, step, &hashes, e)
+        .await
+    {
+        return store_error(locale, e);
+    }
+    let session = NewSession::rotate(&s, SessionStage::SignedIn, now);
+    let mut e = event(now, &user.id.to_string(), "auth.sign_in", &ip);
+    e.details = serde_json::json!({ "factor": "totp" });
+    if let Err(e) = state
+        .store
+        .put_session(&session.record, Some(&s.id_hash), Some(e))
+        .await
+    {
+        return store_error(locale, e);
+    }
+    let page = RecoveryCodesPage {
+        c: ProChrome::anonymous(locale, &uri),
+        codes,
+    };
+    with_cookie(
+        render_pro(StatusCode::OK, locale, &page),
+        Some(session.cookie(state.pro.tls)),
+    )
+}
+
+// --- One-time links ----------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "pro/link.html")]
+pub struct LinkPage {
+    pub c: ProChrome,
+    pub csrf: String,
+    pub email: String,
+    /// `setup`, `invite` or `reset`: the page's wording.
+    pub purpose: &'static str,
+    pub errors: Vec<String>,
+}
+
+impl LinkPage {
+    /// The message of the page's introduction, by purpose.
+    pub fn intro_key(&self) -> String {
+        format!("pro-link-intro-{}", self.purpose)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    password: String,
+    confirm: String,
+    csrf: String,
+}
+
+/// The link of this secret, or the page that says why it cannot be used.
+async fn usable_link(
+    state: &AppState,
+    locale: Locale,
+    uri: &Uri,
+    token: &str,
+) -> Result<(relais_store::Link, User), Response> {
+    let hash = secret::hash_secret(token);
+    let link = match state.store.get_link(&hash).await {
+        Ok(l) => l,
+        Err(e) => return Err(store_error(locale, e)),
+    };
+    let c = ProChrome::anonymous(locale, uri);
+    let refuse = |key: &str| {
+        message(
+            StatusCode::GONE,
+            locale,
+            ProChrome::anonymous(locale, uri),
+            "pro-link-title",
+            key,
+            Some(("/pro/connexion".into(), "pro-sign-in".into())),
+        )
+    };
+    let Some(link) = link else {
+        return Err(message(
+            StatusCode::NOT_FOUND,
+            locale,
+            c,
+            "pro-link-title",
+            "pro-link-unknown",
+            Some(("/pro/connexion".into(), "pro-sign-in".into())),
+        ));
+    };
+    if link.used_at.is_some() {
+        return Err(refuse("pro-link-used"));
+    }
+    if state.now() >= link.expires_at {
+        return Err(refuse("pro-link-expired"));
+    }
+    match state.store.get_user(link.user_id).await {
+        Ok(Some(u)) => Ok((link, u)),
+        Ok(None) => Err(refuse("pro-link-unknown")),
+        Err(e) => Err(store_error(locale, e)),
+    }
+}
+
+/// `GET /pro/lien/{secret}`: choose a password (first set-up, invitation, reset).
+pub async fn link_page(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let (link, user) = match usable_link(&state, locale, &uri, &token).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let csrf = AnonCsrf::for_form(&headers, state.pro.tls);
+    let page = LinkPage {
+        c: ProChrome::anonymous(locale, &uri),
+        csrf: csrf.token,
+        email: user.email.to_string(),
+        purpose: link.purpose.as_str(),
+        errors: Vec::new(),
+    };
+    with_cookie(render_pro(StatusCode::OK, locale, &page), csrf.set)
+}
+
+/// `POST /pro/lien/{secret}`: sets the password (the link is then used up; a reset signs out
+/// everywhere) and goes on to the second factor.
+pub async fn use_link(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    let tls = state.pro.tls;
+    if !AnonCsrf::check(&headers, tls, &form.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    let (link, user) = match usable_link(&state, locale, &uri, &token).await {
+        Ok(found) => found,
+        Err(res) => return res,
+    };
+    let c = ProChrome::anonymous(locale, &uri);
+    let mut errors = Vec::new();
+    if let Err(p) = password::check_new(&form.password, user.email.as_str()) {
+        errors.push(c.tr.t(&format!("pro-password-{}", problem_key(p))));
+    } else if form.password != form.confirm {
+        errors.push(c.tr.t("pro-password-mismatch"));
+    }
+    if !errors.is_empty() {
+        let page = LinkPage {
+            c,
+            csrf: form.csrf,
+            email: user.email.to_string(),
+            purpose: link.purpose.as_str(),
+            errors,
+        };
+        return render_pro(StatusCode::UNPROCESSABLE_ENTITY, locale, &page);
+    }
+    let phc = password::hash_blocking(form.password).await;
+    let now = state.now();
+    let action = match link.purpose {
+        LinkPurpose::Invite => "member.joined",
+        LinkPurpose::Setup => "auth.password_set",
+        LinkPurpose::Reset => "auth.password_reset",
+    };
+    let mut e = event(now, &user.id.to_string(), action, &ip);
+    e.partner = link.partner_id.map(|p| p.to_string());
+    match state
+        .store
+        .use_link(&link.token_hash, link.purpose, now, &phc, e)
+        .await
+    {
+        Ok(Ok(_)) => {}
+        Ok(Err(refusal)) => {
+            let key = match refusal {
+                LinkRefusal::Unknown => "pro-link-unknown",
+                LinkRefusal::Expired => "pro-link-expired",
+                LinkRefusal::AlreadyUsed => "pro-link-used",
+            };
+            return message(StatusCode::GONE, locale, c, "pro-link-title", key, None);
+        }
+        Err(e) => return store_error(locale, e),
+    }
+    let session = NewSession::new(user.id, SessionStage::SecondFactor, now);
+    if let Err(e) = state.store.put_session(&session.record, None, None).await {
+        return store_error(locale, e);
+    }
+    let next = if user.totp_secret.is_some() {
+        "/pro/connexion/code"
+    } else {
+        "/pro/2fa"
+    };
+    with_cookie(see_other(next), Some(session.cookie(tls)))
+}
+
+fn problem_key(p: PasswordProblem) -> &'static str {
+    match p {
+        PasswordProblem::TooShort => "too-short",
+        PasswordProblem::TooLong => "too-long",
+        PasswordProblem::Common => "common",
+        PasswordProblem::ContainsEmail => "contains-email",
+    }
+}
+
+// --- Forgotten password ------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "pro/forgot.html")]
+pub struct ForgotPage {
+    pub c: ProChrome,
+    pub csrf: String,
+    pub sent: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ForgotForm {
+    email: String,
+    csrf: String,
+}
+
+/// `GET /pro/mot-de-passe-oublie`.
+pub async fn forgot_page(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let csrf = AnonCsrf::for_form(&headers, state.pro.tls);
+    let page = ForgotPage {
+        c: ProChrome::anonymous(locale, &uri),
+        csrf: csrf.token,
+        sent: false,
+    };
+    with_cookie(render_pro(StatusCode::OK, locale, &page), csrf.set)
+}
+
+/// `POST /pro/mot-de-passe-oublie`: the same answer whether the address is known or not; the
+/// link (1 h, single use) is made and mailed in the background so that timing tells nothing.
+pub async fn forgot(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    if !AnonCsrf::check(&headers, state.pro.tls, &form.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    if let Ok(email) = Email::parse(&form.email) {
+        let state = state.clone();
+        let lang = super::pro_lang(locale);
+        tokio::spawn(async move {
+            if let Err(e) = send_reset(&state, &email, ip, lang).await {
+                tracing::warn!(error = %e, "password reset mail not sent");
+            }
+        });
+    }
+    let page = ForgotPage {
+        c: ProChrome::anonymous(locale, &uri),
+        csrf: form.csrf,
+        sent: true,
+    };
+    render_pro(StatusCode::OK, locale, &page)
+}
+
+async fn send_reset(
+    state: &AppState,
+    email: &Email,
+    ip: Option<String>,
+    lang: crate::pages::i18n::Lang,
+) -> anyhow::Result<()> {
+    let Some(user) = state.store.find_user_by_email(email).await? else {
+        return Ok(());
+    };
+    let token = secret::new_secret();
+    let now = state.now();
+    let link = relais_store::NewLink {
+        token_hash: secret::hash_secret(&token),
+        purpose: LinkPurpose::Reset,
+        expires_at: now + RESET_LINK,
+    };
+    let mut e = event(now, &user.id.to_string(), "auth.reset_requested", &ip);
+    e.subject = Some(user.id.to_string());
+    state.store.create_link(user.id, link, e).await?;
+    let tr = crate::pages::i18n::Tr::new(lang);
+    let url = state.pro.url(&format!("/pro/lien/{token}"));
+    state
+        .pro
+        .mailer
+        .send(crate::mail::Mail {
+            to: user.email.clone(),
+            subject: tr.t("mail-reset-subject"),
+            body: tr.t_with("mail-reset-body", &[("link", url.as_str().into())]),
+        })
+        .await?;
+    Ok(())
+}
+
+// --- Sign-out ----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+/// `POST /pro/deconnexion`.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    ClientIp(ip): ClientIp,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let tls = state.pro.tls;
+    if let Some(s) = session {
+        if !secret::same(&form.csrf, &s.csrf) {
+            return csrf_refused(locale, &uri);
+        }
+        let e = event(state.now(), &s.user_id.to_string(), "auth.sign_out", &ip);
+        if let Err(e) = state.store.delete_session(&s.id_hash, Some(e)).await {
+            return store_error(locale, e);
+        }
+    }
+    with_cookie(see_other("/pro/connexion"), Some(clear_session_cookie(tls)))
+}
+
+/// `POST /pro/deconnexion-partout`: every session of the person ends, on every device.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    me: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !me.csrf_ok(&form.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    let mut e = me.event(state.now(), None, "auth.sign_out_everywhere");
+    e.subject = Some(me.user.id.to_string());
+    if let Err(e) = state.store.delete_sessions_of(me.user.id, e).await {
+        return store_error(locale, e);
+    }
+    with_cookie(
+        see_other("/pro/connexion"),
+        Some(clear_session_cookie(state.pro.tls)),
+    )
+    .into_response()
+}

@@ -1,0 +1,1133 @@
+//! The professional space, driven in-process like a browser (cookies, forms, redirects) on
+//! SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set: set-up link → password → TOTP →
+//! edit hours with a closure → the public page shows it; and every refusal (anonymous, wrong
+//! partner, wrong role, suspended, CSRF, revoked token) writes nothing, while every allowed
+//! change writes exactly one journal event.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{DateTime, TimeDelta, Utc};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use relais_auth::{secret, totp};
+use relais_domain::accounts::{Email, PartnerId, Role};
+use relais_domain::journal::NewEvent;
+use relais_store::{DynStore, LinkPurpose, NewLink};
+use relais_testing::TestDatabase;
+use relais_web::AppState;
+use relais_web::mail::Mailer;
+use relais_web::pro::ProConfig;
+
+use common::{FIXTURE, paris};
+
+/// An app with a clock the test moves, and an outbox folder.
+struct ProApp {
+    router: axum::Router,
+    store: DynStore,
+    state: AppState,
+    offset: Arc<AtomicI64>,
+    outbox: tempfile::TempDir,
+    _db: TestDatabase,
+}
+
+impl ProApp {
+    async fn new() -> Self {
+        let parsed = relais_exchange::parse_document("directory.json", FIXTURE).expect("fixture");
+        let db = TestDatabase::new().await;
+        let store = relais_store::connect(&db.url).await.expect("connect");
+        store
+            .apply_import(&parsed.structures, &parsed.services)
+            .await
+            .expect("import");
+        let offset = Arc::new(AtomicI64::new(0));
+        let o = offset.clone();
+        let start = paris(2026, 12, 22, 10, 30);
+        let clock = Arc::new(move || start + TimeDelta::seconds(o.load(Ordering::SeqCst)));
+        let outbox = tempfile::tempdir().expect("outbox");
+        let state = AppState::load(store.clone(), clock)
+            .await
+            .expect("load")
+            .with_pro(ProConfig::new(
+                "http://relais.test",
+                Mailer::outbox_at(outbox.path()),
+            ));
+        Self {
+            router: relais_web::router(state.clone()),
+            store,
+            state,
+            offset,
+            outbox,
+            _db: db,
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.state.now()
+    }
+
+    fn advance(&self, d: TimeDelta) {
+        self.offset.fetch_add(d.num_seconds(), Ordering::SeqCst);
+    }
+
+    async fn journal_len(&self) -> i64 {
+        self.store
+            .journal_head()
+            .await
+            .expect("head")
+            .map_or(0, |(s, _)| s)
+    }
+
+    async fn last_event(&self) -> NewEvent {
+        let n = self.journal_len().await;
+        self.store
+            .journal_page(n - 1, 1)
+            .await
+            .expect("page")
+            .remove(0)
+            .event
+    }
+
+    /// A partner with `email` as admin (like `relais admin create`), keeping the structure of
+    /// the fixture's first service; returns the partner and the set-up link's path.
+    async fn bootstrap(&self, email: &str, partner: &str) -> (PartnerId, String) {
+        let token = secret::new_secret();
+        let link = NewLink {
+            token_hash: secret::hash_secret(&token),
+            purpose: LinkPurpose::Setup,
+            expires_at: self.now() + TimeDelta::hours(24),
+        };
+        let (p, _) = self
+            .store
+            .bootstrap_admin(
+                &Email::parse(email).unwrap(),
+                partner,
+                link,
+                NewEvent::system(self.now(), "cli", "member.bootstrap_admin"),
+            )
+            .await
+            .expect("store")
+            .expect("bootstrap");
+        (p.id, format!("/pro/lien/{token}"))
+    }
+
+    async fn attach_first_structure(&self, partner: PartnerId) -> relais_domain::Service {
+        let services = self.store.list_services().await.expect("services");
+        let s = services
+            .into_iter()
+            .find(|s| s.name.as_str() == "Consultation juridique gratuite")
+            .expect("fixture service");
+        self.store
+            .attach_structure(
+                partner,
+                s.structure_id,
+                NewEvent::system(self.now(), "cli", "partner.attach_structure"),
+            )
+            .await
+            .expect("attach");
+        s
+    }
+
+    fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookies: HashMap::new(),
+        }
+    }
+
+    fn outbox_links(&self) -> Vec<String> {
+        let mut links = Vec::new();
+        for e in std::fs::read_dir(self.outbox.path()).into_iter().flatten() {
+            let text = std::fs::read_to_string(e.expect("entry").path()).expect("eml");
+            for word in text.split_whitespace() {
+                if let Some(i) = word.find("/pro/lien/") {
+                    links.push(word[i..].to_owned());
+                }
+            }
+        }
+        links
+    }
+}
+
+/// A browser: keeps cookies, sends forms.
+struct Browser<'a> {
+    app: &'a ProApp,
+    cookies: HashMap<String, String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    body: String,
+    location: Option<String>,
+    headers: axum::http::HeaderMap,
+}
+
+impl Browser<'_> {
+    async fn send(&mut self, req: axum::http::request::Builder, body: Body) -> Answer {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = if cookie.is_empty() {
+            req
+        } else {
+            req.header(header::COOKIE, cookie)
+        };
+        let res = self
+            .app
+            .router
+            .clone()
+            .oneshot(req.body(body).expect("request"))
+            .await
+            .expect("response");
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().expect("cookie");
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').expect("k=v");
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let location = headers
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Answer {
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            location,
+            headers,
+        }
+    }
+
+    async fn get(&mut self, uri: &str) -> Answer {
+        self.send(Request::get(uri), Body::empty()).await
+    }
+
+    async fn post_owned(&mut self, uri: &str, form: &[(String, String)]) -> Answer {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(uri, &pairs).await
+    }
+
+    async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Answer {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        self.send(
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            Body::from(body),
+        )
+        .await
+    }
+
+    /// `GET uri`, then the value of the hidden field `name` of its form.
+    async fn field(&mut self, uri: &str, name: &str) -> String {
+        let a = self.get(uri).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.body);
+        hidden(&a.body, name).unwrap_or_else(|| panic!("{uri}: no field {name}: {}", a.body))
+    }
+
+    /// Goes through a link, a password, the TOTP enrolment; returns the TOTP secret and the
+    /// recovery codes.
+    async fn join(&mut self, link: &str, password: &str) -> (String, Vec<String>) {
+        let csrf = self.field(link, "csrf").await;
+        let a = self
+            .post(
+                link,
+                &[
+                    ("csrf", &csrf),
+                    ("password", password),
+                    ("confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        assert_eq!(a.location.as_deref(), Some("/pro/2fa"));
+        let page = self.get("/pro/2fa").await;
+        assert!(page.body.contains("<svg"), "the QR code is inline SVG");
+        let secret = hidden(&page.body, "secret").expect("secret");
+        let csrf = hidden(&page.body, "csrf").expect("csrf");
+        let code = self.code(&secret);
+        let a = self
+            .post(
+                "/pro/2fa",
+                &[("csrf", &csrf), ("secret", &secret), ("code", &code)],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let codes: Vec<String> = a
+            .body
+            .split("<li><code>")
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(codes.len(), 10, "{}", a.body);
+        (secret, codes)
+    }
+
+    fn code(&self, secret: &str) -> String {
+        totp::code_at(secret, totp::step_of(self.app.now())).expect("code")
+    }
+
+    /// Signs in with a password and a TOTP code (the next step's, so that it is never a replay
+    /// of the enrolment's).
+    async fn sign_in(&mut self, email: &str, password: &str, secret: &str) -> Answer {
+        let csrf = self.field("/pro/connexion", "csrf").await;
+        let a = self
+            .post(
+                "/pro/connexion",
+                &[("csrf", &csrf), ("email", email), ("password", password)],
+            )
+            .await;
+        if a.status != StatusCode::SEE_OTHER {
+            return a;
+        }
+        self.app.advance(TimeDelta::seconds(30));
+        let csrf = self.field("/pro/connexion/code", "csrf").await;
+        let code = self.code(secret);
+        self.post("/pro/connexion/code", &[("csrf", &csrf), ("code", &code)])
+            .await
+    }
+
+    /// The CSRF token of the signed-in session (from the sign-out form of any page).
+    async fn csrf(&mut self) -> String {
+        let home = self.get("/pro").await;
+        let page = match home.location {
+            Some(l) => l,
+            None => "/pro".to_owned(),
+        };
+        self.field(&page, "csrf").await
+    }
+
+    /// Whether this browser is signed in: `/pro` answers (or leads into a partner's space)
+    /// instead of sending to the sign-in page.
+    async fn signed_in(&mut self) -> bool {
+        let a = self.get("/pro").await;
+        a.status == StatusCode::OK
+            || a.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/pro/p/"))
+    }
+}
+
+/// Every field of the page's forms as a browser would send them: inputs with a value (checked
+/// ones only for checkboxes and radios), textareas, selected options. Buttons are left out.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    let unescape = |s: &str| {
+        s.replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let m = format!(" {name}=\"");
+        let start = tag.find(&m)? + m.len();
+        Some(unescape(tag[start..].split('"').next()?))
+    };
+    let mut out = Vec::new();
+    for chunk in html.split('<').skip(1) {
+        let tag = chunk.split('>').next().unwrap_or_default();
+        if let Some(rest) = tag.strip_prefix("input ") {
+            let rest = &format!(" {rest}");
+            let ty = attr(rest, "type").unwrap_or_default();
+            let Some(name) = attr(rest, "name") else {
+                continue;
+            };
+            if (ty == "checkbox" || ty == "radio") && !rest.contains(" checked") {
+                continue;
+            }
+            if name == "username" {
+                continue;
+            }
+            out.push((name, attr(rest, "value").unwrap_or_default()));
+        } else if let Some(rest) = tag.strip_prefix("textarea ") {
+            let rest = &format!(" {rest}");
+            let name = attr(rest, "name").unwrap_or_default();
+            let text = chunk.split_once('>').map(|(_, t)| t).unwrap_or_default();
+            out.push((name, unescape(text)));
+        }
+    }
+    // Selects: the selected option of each.
+    for part in html.split("<select ").skip(1) {
+        let name = attr(&format!(" {part}"), "name").unwrap_or_default();
+        let body = part.split("</select>").next().unwrap_or_default();
+        let value = body
+            .split("<option ")
+            .skip(1)
+            .find(|o| o.contains(" selected"))
+            .and_then(|o| attr(&format!(" {o}"), "value"))
+            .unwrap_or_default();
+        out.push((name, value));
+    }
+    out
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}
+
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_owned())
+}
+
+const PASSWORD: &str = "une longue phrase de passe";
+
+#[tokio::test]
+async fn from_the_set_up_link_to_a_closure_on_the_public_page() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let mut b = app.browser();
+
+    // A fresh link: password, TOTP enrolment, recovery codes: signed in.
+    let events = app.journal_len().await;
+    let (_secret, codes) = b.join(&link, PASSWORD).await;
+    assert_eq!(
+        app.journal_len().await,
+        events + 3,
+        "password set, 2FA enrolled, signed in"
+    );
+    assert!(codes.iter().all(|c| c.len() == 11), "{codes:?}");
+
+    // The link was used once: a second use is refused.
+    let again = b.get(&link).await;
+    assert_eq!(again.status, StatusCode::GONE);
+
+    // Only one partner: /pro goes straight into its space, which lists the service.
+    let home = b.get("/pro").await;
+    assert_eq!(home.location, Some(format!("/pro/p/{pid}")));
+    let dash = b.get(&format!("/pro/p/{pid}")).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(
+        dash.body.contains("Consultation juridique gratuite"),
+        "{}",
+        dash.body
+    );
+
+    // Preview: new hours and an end-of-year closure, nothing written.
+    let edit = format!("/pro/p/{pid}/services/{}", service.id);
+    let page = b.get(&edit).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut form = form_fields(&page.body);
+    // The form as the partner finds it: the stored hours and the closure already there, the
+    // empty row to add one.
+    assert!(
+        form.contains(&("hours".into(), "Mo-Fr 09:00-12:00; PH off".into())),
+        "{form:?}"
+    );
+    assert!(
+        form.contains(&("closure-0-reason".into(), "Fermeture de fin d'année".into())),
+        "{form:?}"
+    );
+    set(&mut form, "hours", "Mo,We,Fr 09:30-12:30; PH off");
+    set(&mut form, "closure-1-from", "2027-01-04");
+    set(&mut form, "closure-1-to", "");
+    set(&mut form, "closure-1-reason", "Inventaire annuel");
+    set(&mut form, "action", "preview");
+    let as_pairs = |f: &Vec<(String, String)>| -> Vec<(String, String)> { f.clone() };
+    let before = app.journal_len().await;
+    let preview = b.post_owned(&edit, &as_pairs(&form)).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let row = |body: &str, day: &str| -> String {
+        body.split(day)
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .unwrap_or_default()
+            .replace(['\u{a0}', '\u{202f}'], " ")
+    };
+    assert!(
+        row(&preview.body, "lundi 4 janvier").contains("Inventaire annuel"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        row(&preview.body, "mercredi 23 décembre").contains("9 h 30"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        row(&preview.body, "mardi 22 décembre").contains("Fermé"),
+        "not open on Tuesdays any more"
+    );
+    assert!(
+        !preview.body.contains("mardi 5 janvier"),
+        "14 days and no more"
+    );
+    assert_eq!(app.journal_len().await, before, "a preview writes nothing");
+
+    // A wrong expression: 422, the error points at the character, nothing written.
+    let mut bad = form.clone();
+    set(&mut bad, "hours", "Mo-Fr 09h00-12h00");
+    set(&mut bad, "action", "save");
+    let refused = b.post_owned(&edit, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("caractère 7"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Mo-Fr <mark>09h00-12h00</mark>"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("aria-invalid=\"true\""));
+    assert_eq!(app.journal_len().await, before);
+
+    // Save: one event naming the fields, and the public page shows the closure at once.
+    set(&mut form, "action", "save");
+    let saved = b.post_owned(&edit, &form).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(app.journal_len().await, before + 1);
+    let e = app.last_event().await;
+    assert_eq!(e.action, "service.update");
+    assert_eq!(e.partner.as_deref(), Some(pid.to_string().as_str()));
+    assert_eq!(e.subject.as_deref(), Some(service.id.to_string().as_str()));
+    let fields = e.details["fields"].as_array().expect("fields").clone();
+    assert_eq!(fields.len(), 2, "only what changed: {fields:?}");
+    assert!(
+        fields.contains(&"hours".into()) && fields.contains(&"closures".into()),
+        "{fields:?}"
+    );
+    let public = b.get(&format!("/services/{}", service.id)).await;
+    assert!(public.body.contains("Inventaire annuel"), "{}", public.body);
+
+    // Verified today: one event.
+    let csrf = b.csrf().await;
+    let v = b.post(&format!("{edit}/verifie"), &[("csrf", &csrf)]).await;
+    assert_eq!(v.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal_len().await, before + 2);
+    assert_eq!(app.last_event().await.action, "service.verify");
+
+    // The chain holds.
+    let all = app.store.journal_page(0, 10_000).await.unwrap();
+    relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
+}
+
+#[tokio::test]
+async fn refusals_write_nothing() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let (other, other_link) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let edit = format!("/pro/p/{pid}/services/{}", service.id);
+
+    // Anonymous: sent to sign in, for pages and forms alike.
+    let mut anon = app.browser();
+    for uri in [
+        format!("/pro/p/{pid}"),
+        edit.clone(),
+        format!("/pro/p/{pid}/membres"),
+        format!("/pro/p/{pid}/jetons"),
+        format!("/pro/p/{pid}/journal"),
+    ] {
+        let a = anon.get(&uri).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{uri}");
+        assert_eq!(a.location.as_deref(), Some("/pro/connexion"));
+    }
+    let before = app.journal_len().await;
+    let a = anon
+        .post(&edit, &[("csrf", "x"), ("action", "save"), ("name", "X")])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal_len().await, before);
+
+    // The other partner's admin: 404 on every route of this partner, nothing written.
+    let mut omar = app.browser();
+    omar.join(&other_link, PASSWORD).await;
+    let csrf = omar.csrf().await;
+    let before = app.journal_len().await;
+    for uri in [
+        format!("/pro/p/{pid}"),
+        edit.clone(),
+        format!("/pro/p/{pid}/membres"),
+        format!("/pro/p/{pid}/journal"),
+    ] {
+        assert_eq!(omar.get(&uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    let a = omar
+        .post(
+            &edit,
+            &[("csrf", &csrf), ("action", "save"), ("name", "Piraté")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    // Its own partner does not keep this service either.
+    let a = omar
+        .get(&format!("/pro/p/{other}/services/{}", service.id))
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.journal_len().await, before);
+
+    // Claire invites a lawyer: the lawyer sees the space but may not edit (403), nothing written.
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let csrf = claire.csrf().await;
+    let before = app.journal_len().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres"),
+            &[
+                ("csrf", &csrf),
+                ("email", "lea@example.org"),
+                ("role", "lawyer"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(app.journal_len().await, before + 1);
+    assert_eq!(app.last_event().await.action, "member.invite");
+    let invite = app
+        .outbox_links()
+        .pop()
+        .expect("an invitation in the outbox");
+    let mut lea = app.browser();
+    lea.join(&invite, PASSWORD).await;
+    let dash = lea.get(&format!("/pro/p/{pid}")).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    let csrf_lea = lea.csrf().await;
+    let before = app.journal_len().await;
+    let a = lea
+        .post(
+            &edit,
+            &[
+                ("csrf", &csrf_lea),
+                ("action", "save"),
+                ("name", "Autre nom"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        lea.get(&format!("/pro/p/{pid}/membres")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.journal_len().await, before);
+
+    // CSRF: Claire's own form without its token is refused, nothing written.
+    let a = claire
+        .post(&format!("{edit}/verifie"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.journal_len().await, before);
+
+    // Suspended: Léa is refused at once (her session still exists), nothing written.
+    let lea_id = app
+        .store
+        .find_user_by_email(&Email::parse("lea@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres/{lea_id}"),
+            &[("csrf", &csrf), ("action", "suspend")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(app.journal_len().await, before + 1);
+    assert_eq!(app.last_event().await.action, "member.suspend");
+    let before = app.journal_len().await;
+    assert_eq!(
+        lea.get(&format!("/pro/p/{pid}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.journal_len().await, before);
+
+    // The last admin cannot remove herself.
+    let claire_id = app
+        .store
+        .find_user_by_email(&Email::parse("claire@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres/{claire_id}"),
+            &[("csrf", &csrf), ("action", "remove")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert_eq!(app.journal_len().await, before);
+
+    // Removing Léa keeps the journal whole.
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres/{lea_id}"),
+            &[("csrf", &csrf), ("action", "remove")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal_len().await, before + 1);
+    let all = app.store.journal_page(0, 10_000).await.unwrap();
+    relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
+    assert!(all.iter().any(|e| e.event.actor == lea_id.to_string()));
+    let _ = Role::Lawyer;
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_and_sessions_rotate_and_expire() {
+    let app = ProApp::new().await;
+    let (_, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let mut claire = app.browser();
+    let (secret, codes) = claire.join(&link, PASSWORD).await;
+
+    // Sign out, then a wrong password: 401, one event, no session.
+    let csrf = claire.csrf().await;
+    claire.post("/pro/deconnexion", &[("csrf", &csrf)]).await;
+    assert!(!claire.signed_in().await);
+
+    let mut attacker = app.browser();
+    let before = app.journal_len().await;
+    let csrf = attacker.field("/pro/connexion", "csrf").await;
+    let mut last = None;
+    for i in 0..12 {
+        let a = attacker
+            .post(
+                "/pro/connexion",
+                &[
+                    ("csrf", &csrf),
+                    ("email", "claire@example.org"),
+                    ("password", &format!("mauvais mot de passe {i}")),
+                ],
+            )
+            .await;
+        last = Some((a.status, a.headers.get(header::RETRY_AFTER).cloned()));
+        if a.status == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, retry) = last.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "refused after repeated failures"
+    );
+    let retry: u64 = retry
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    let failures = app.journal_len().await - before;
+    assert!(
+        failures >= 3,
+        "each evaluated failure is journaled ({failures})"
+    );
+    assert_eq!(app.last_event().await.action, "auth.sign_in_failed");
+    // Even the right password is refused while throttled…
+    let a = claire
+        .sign_in("claire@example.org", PASSWORD, &secret)
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    // …and accepted once the window has passed: no permanent lockout.
+    app.advance(TimeDelta::minutes(16));
+    // Session fixation: the id given before sign-in is not the one after.
+    let csrf = claire.field("/pro/connexion", "csrf").await;
+    let a = claire
+        .post(
+            "/pro/connexion",
+            &[
+                ("csrf", &csrf),
+                ("email", "claire@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let half = claire.cookies.get("relais_pro").cloned().expect("session");
+    app.advance(TimeDelta::seconds(30));
+    let csrf = claire.field("/pro/connexion/code", "csrf").await;
+    // A recovery code works once.
+    let a = claire
+        .post(
+            "/pro/connexion/code",
+            &[("csrf", &csrf), ("code", &codes[0])],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let full = claire.cookies.get("relais_pro").cloned().expect("session");
+    assert_ne!(half, full, "the session id rotates at sign-in");
+    let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain HTTP here");
+    assert!(claire.signed_in().await);
+    // The old id is worth nothing.
+    let mut thief = app.browser();
+    thief.cookies.insert("relais_pro".into(), half);
+    assert!(!thief.signed_in().await);
+
+    // The same recovery code again: refused.
+    let csrf = claire.csrf().await;
+    claire.post("/pro/deconnexion", &[("csrf", &csrf)]).await;
+    let csrf = claire.field("/pro/connexion", "csrf").await;
+    claire
+        .post(
+            "/pro/connexion",
+            &[
+                ("csrf", &csrf),
+                ("email", "claire@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let csrf = claire.field("/pro/connexion/code", "csrf").await;
+    let a = claire
+        .post(
+            "/pro/connexion/code",
+            &[("csrf", &csrf), ("code", &codes[0])],
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::UNAUTHORIZED,
+        "a recovery code works once"
+    );
+    // A TOTP code works once too.
+    app.advance(TimeDelta::seconds(30));
+    let code = claire.code(&secret);
+    let a = claire
+        .post("/pro/connexion/code", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    assert!(claire.signed_in().await);
+    // Idle for 31 minutes: signed out.
+    app.advance(TimeDelta::minutes(31));
+    assert!(!claire.signed_in().await);
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_and_signs_out_everywhere() {
+    let app = ProApp::new().await;
+    let (_, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let mut claire = app.browser();
+    let (secret, _) = claire.join(&link, PASSWORD).await;
+    assert!(claire.signed_in().await);
+
+    let mut other = app.browser();
+    let csrf = other.field("/pro/mot-de-passe-oublie", "csrf").await;
+    let a = other
+        .post(
+            "/pro/mot-de-passe-oublie",
+            &[("csrf", &csrf), ("email", "claire@example.org")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    // The same answer for an unknown address.
+    let b = other
+        .post(
+            "/pro/mot-de-passe-oublie",
+            &[("csrf", &csrf), ("email", "personne@example.org")],
+        )
+        .await;
+    assert_eq!(a.body, b.body);
+    // The mail is sent in the background.
+    let mut reset = None;
+    for _ in 0..100 {
+        if let Some(l) = app.outbox_links().pop() {
+            reset = Some(l);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let reset = reset.expect("a reset link in the outbox");
+    let new_password = "un tout autre mot de passe";
+    let csrf = other.field(&reset, "csrf").await;
+    let a = other
+        .post(
+            &reset,
+            &[
+                ("csrf", &csrf),
+                ("password", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    // Claire's open session ended.
+    assert!(!claire.signed_in().await);
+    // The link is used up.
+    let a = other
+        .post(
+            &reset,
+            &[
+                ("csrf", &csrf),
+                ("password", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::GONE);
+    // The new password works, the old one not.
+    let mut again = app.browser();
+    assert_eq!(
+        again
+            .sign_in("claire@example.org", PASSWORD, &secret)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let a = again
+        .sign_in("claire@example.org", new_password, &secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(again.signed_in().await);
+
+    // A common password is refused with its reason.
+    let (_, link2) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let mut omar = app.browser();
+    let csrf = omar.field(&link2, "csrf").await;
+    let a = omar
+        .post(
+            &link2,
+            &[
+                ("csrf", &csrf),
+                ("password", "motdepasse123"),
+                ("confirm", "motdepasse123"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = omar
+        .post(
+            &link2,
+            &[("csrf", &csrf), ("password", "court"), ("confirm", "court")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("12"), "{}", a.body);
+}
+
+async fn api(
+    app: &ProApp,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    let res = app
+        .router
+        .clone()
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn api_tokens_write_only_their_partners_services() {
+    let app = ProApp::new().await;
+    let (pid, _) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let (other, _) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let issue = |p, scope| {
+        let store = app.store.clone();
+        let at = app.now();
+        async move {
+            relais_web::pro::issue_token(
+                &store,
+                p,
+                scope,
+                "logiciel",
+                None,
+                NewEvent::system(at, "cli", "token.create"),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let write = issue(pid, relais_store::Scope::ServicesWrite).await;
+    let read = issue(pid, relais_store::Scope::ServicesRead).await;
+    let foreign = issue(other, relais_store::Scope::ServicesWrite).await;
+    let uri = format!("/api/v1/services/{}", service.id);
+    let body = serde_json::json!({
+        "id": service.source_id,
+        "nom": "Consultation juridique gratuite",
+        "description": "Avocats du barreau, sans rendez-vous.",
+        "date_maj": "2026-12-22",
+        "horaires_accueil": "Mo-Fr 09:00-12:00; PH off",
+        "thematiques": ["difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"]
+    });
+
+    let before = app.journal_len().await;
+    assert_eq!(
+        api(&app, "PUT", &uri, None, Some(body.clone())).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        api(&app, "PUT", &uri, Some("relais_nope"), Some(body.clone()))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        api(&app, "PUT", &uri, Some(&read), Some(body.clone()))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api(&app, "PUT", &uri, Some(&foreign), Some(body.clone()))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let mut invalid = body.clone();
+    invalid["horaires_accueil"] = "n'importe quoi".into();
+    invalid["date_maj"] = "hier".into();
+    let (status, errors) = api(&app, "PUT", &uri, Some(&write), Some(invalid)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{errors}");
+    assert_eq!(app.journal_len().await, before, "refusals write nothing");
+
+    let (status, out) = api(&app, "PUT", &uri, Some(&write), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(app.journal_len().await, before + 1);
+    let e = app.last_event().await;
+    assert_eq!(e.action, "service.update");
+    assert!(e.actor.starts_with("token:"));
+    let stored = app.store.get_service(service.id).await.unwrap().unwrap();
+    assert_eq!(stored.hours.as_text(), Some("Mo-Fr 09:00-12:00; PH off"));
+    // The public search sees it at once.
+    let (_, found) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/services/{}", service.id),
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        found.to_string().contains("Mo-Fr 09:00-12:00; PH off"),
+        "{found}"
+    );
+
+    // Create, then the same id again is a conflict.
+    let mut new = body.clone();
+    new["id"] = "permanence-logement".into();
+    new["nom"] = "Permanence logement".into();
+    let (status, out) = api(
+        &app,
+        "POST",
+        "/api/v1/partner/services",
+        Some(&write),
+        Some(new.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    assert_eq!(app.journal_len().await, before + 2);
+    assert_eq!(
+        api(
+            &app,
+            "POST",
+            "/api/v1/partner/services",
+            Some(&write),
+            Some(new)
+        )
+        .await
+        .0,
+        StatusCode::CONFLICT
+    );
+    let (status, list) = api(&app, "GET", "/api/v1/partner/services", Some(&read), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list["items"].as_array().unwrap().len() >= 2, "{list}");
+
+    // Revoked: 401, nothing written.
+    let tokens = app.store.api_tokens_of(pid).await.unwrap();
+    let t = tokens
+        .iter()
+        .find(|t| t.scope == relais_store::Scope::ServicesWrite)
+        .unwrap();
+    assert!(t.last_used_at.is_some(), "last use is kept");
+    app.store
+        .revoke_api_token(
+            pid,
+            t.id,
+            app.now(),
+            NewEvent::system(app.now(), "cli", "token.revoke"),
+        )
+        .await
+        .unwrap();
+    let before = app.journal_len().await;
+    assert_eq!(
+        api(&app, "PUT", &uri, Some(&write), Some(body)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(app.journal_len().await, before);
+}
+
+#[tokio::test]
+async fn pro_pages_send_security_headers_and_are_never_cached() {
+    let app = ProApp::new().await;
+    let mut b = app.browser();
+    let a = b.get("/pro/connexion").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        a.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(a.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        a.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over plain HTTP"
+    );
+    assert!(
+        !a.body.contains("style=") && !a.body.contains("<script"),
+        "no inline style or script"
+    );
+    let en = b.get("/pro/connexion?lang=en").await;
+    assert!(en.body.contains("Sign in"), "{}", en.body);
+}
