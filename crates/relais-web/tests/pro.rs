@@ -1131,3 +1131,398 @@ async fn pro_pages_send_security_headers_and_are_never_cached() {
     let en = b.get("/pro/connexion?lang=en").await;
     assert!(en.body.contains("Sign in"), "{}", en.body);
 }
+
+/// One state-changing route: what it needs and who may use it.
+struct Route {
+    path: String,
+    form: Vec<(String, String)>,
+    /// Only admins (members, tokens) or also professionals (the directory).
+    admin_only: bool,
+    action: &'static str,
+}
+
+#[tokio::test]
+async fn every_pro_route_refuses_whom_it_must_and_journals_each_change_once() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let (_, other_link) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let mut omar = app.browser();
+    omar.join(&other_link, PASSWORD).await;
+
+    // Léa (lawyer), Paul (professional, to be suspended), Zoé (professional): invited and joined.
+    let mut people = Vec::new();
+    for (email, role) in [
+        ("lea@example.org", "lawyer"),
+        ("paul@example.org", "professional"),
+        ("zoe@example.org", "professional"),
+    ] {
+        let csrf = claire.csrf().await;
+        let a = claire
+            .post(
+                &format!("/pro/p/{pid}/membres"),
+                &[("csrf", &csrf), ("email", email), ("role", role)],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        // The newest invitation is the only link of the outbox not used yet.
+        let mut b = app.browser();
+        let mut joined = false;
+        for l in app.outbox_links() {
+            if b.get(&l).await.status == StatusCode::OK {
+                b.join(&l, PASSWORD).await;
+                joined = true;
+                break;
+            }
+        }
+        assert!(joined, "{email} joined");
+        people.push(b);
+    }
+    let mut zoe = people.pop().unwrap();
+    let mut paul = people.pop().unwrap();
+    let mut lea = people.pop().unwrap();
+    let paul_id = app
+        .store
+        .find_user_by_email(&Email::parse("paul@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let zoe_id = app
+        .store
+        .find_user_by_email(&Email::parse("zoe@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let csrf = claire.csrf().await;
+    claire
+        .post(
+            &format!("/pro/p/{pid}/membres/{paul_id}"),
+            &[("csrf", &csrf), ("action", "suspend")],
+        )
+        .await;
+    relais_web::pro::issue_token(
+        &app.store,
+        pid,
+        relais_store::Scope::ServicesRead,
+        "x",
+        None,
+        NewEvent::system(app.now(), "cli", "token.create"),
+    )
+    .await
+    .unwrap();
+    let token_id = app.store.api_tokens_of(pid).await.unwrap()[0].id;
+
+    let edit = format!("/pro/p/{pid}/services/{}", service.id);
+    let page = claire.get(&edit).await;
+    let mut save = form_fields(&page.body);
+    set(&mut save, "hours", "Mo-Fr 10:00-12:00");
+    set(&mut save, "action", "save");
+    save.retain(|(k, _)| k != "csrf");
+    let f = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let routes = vec![
+        Route {
+            path: edit.clone(),
+            form: save,
+            admin_only: false,
+            action: "service.update",
+        },
+        Route {
+            path: format!("{edit}/verifie"),
+            form: vec![],
+            admin_only: false,
+            action: "service.verify",
+        },
+        Route {
+            path: format!("/pro/p/{pid}/verifie-tout"),
+            form: vec![],
+            admin_only: false,
+            action: "service.verify_all",
+        },
+        Route {
+            path: format!("/pro/p/{pid}/membres"),
+            form: f(&[("email", "nouveau@example.org"), ("role", "professional")]),
+            admin_only: true,
+            action: "member.invite",
+        },
+        Route {
+            path: format!("/pro/p/{pid}/membres/{zoe_id}"),
+            form: f(&[("action", "suspend")]),
+            admin_only: true,
+            action: "member.suspend",
+        },
+        Route {
+            path: format!("/pro/p/{pid}/jetons"),
+            form: f(&[("name", "export"), ("scope", "services:write")]),
+            admin_only: true,
+            action: "token.create",
+        },
+        Route {
+            path: format!("/pro/p/{pid}/jetons/{token_id}/revoquer"),
+            form: vec![],
+            admin_only: true,
+            action: "token.revoke",
+        },
+    ];
+    let stored = app.store.get_service(service.id).await.unwrap();
+
+    for r in &routes {
+        // Refused: anonymous (to sign in), another partner's admin (404), a lawyer for
+        // everything here and a professional for admin routes (403), a suspended member (403),
+        // the admin herself without the form's CSRF token (403). Nothing written.
+        let before = app.journal_len().await;
+        let mut anon = app.browser();
+        let a = anon.post_owned(&r.path, &with_csrf(&r.form, "x")).await;
+        assert_eq!(
+            (a.status, a.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/pro/connexion")),
+            "{}",
+            r.path
+        );
+        let cases: Vec<(&mut Browser<'_>, StatusCode, &str)> = vec![
+            (&mut omar, StatusCode::NOT_FOUND, "other partner"),
+            (&mut lea, StatusCode::FORBIDDEN, "lawyer"),
+            (&mut paul, StatusCode::FORBIDDEN, "suspended"),
+        ];
+        for (who, status, label) in cases {
+            let csrf = who.csrf().await;
+            let a = who.post_owned(&r.path, &with_csrf(&r.form, &csrf)).await;
+            assert_eq!(a.status, status, "{label} on {}: {}", r.path, a.body);
+        }
+        if r.admin_only {
+            let csrf = zoe.csrf().await;
+            let a = zoe.post_owned(&r.path, &with_csrf(&r.form, &csrf)).await;
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "professional on {}",
+                r.path
+            );
+        }
+        let a = claire
+            .post_owned(&r.path, &with_csrf(&r.form, "forged"))
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "CSRF on {}", r.path);
+        assert_eq!(
+            app.journal_len().await,
+            before,
+            "refusals on {} wrote nothing",
+            r.path
+        );
+        assert_eq!(app.store.get_service(service.id).await.unwrap(), stored);
+    }
+    // Allowed: each change is exactly one event, of its action, for the partner.
+    for r in &routes {
+        let before = app.journal_len().await;
+        let csrf = claire.csrf().await;
+        let a = claire.post_owned(&r.path, &with_csrf(&r.form, &csrf)).await;
+        assert!(
+            a.status == StatusCode::SEE_OTHER || a.status == StatusCode::CREATED,
+            "{}: {} {}",
+            r.path,
+            a.status,
+            a.body
+        );
+        assert_eq!(app.journal_len().await, before + 1, "{}", r.path);
+        let e = app.last_event().await;
+        assert_eq!(e.action, r.action);
+        assert_eq!(e.partner.as_deref(), Some(pid.to_string().as_str()));
+    }
+    // A professional may keep the directory: one event.
+    let before = app.journal_len().await;
+    let csrf = zoe.csrf().await;
+    // (Zoé was suspended above by the admin route; reactivate her first.)
+    let c = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres/{zoe_id}"),
+            &[("csrf", &c), ("action", "reactivate")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    // A minute later: verifying again at the same instant would change nothing (and so write
+    // nothing).
+    app.advance(TimeDelta::minutes(1));
+    let a = zoe
+        .post(&format!("{edit}/verifie"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal_len().await, before + 2);
+
+    // Pages: anonymous → sign in; other partner → 404; lawyer → the space yes, admin pages no.
+    for (path, admin_only) in [
+        (format!("/pro/p/{pid}"), false),
+        (edit.clone(), false),
+        (format!("/pro/p/{pid}/membres"), true),
+        (format!("/pro/p/{pid}/jetons"), true),
+        (format!("/pro/p/{pid}/journal"), true),
+        (format!("/pro/p/{pid}/journal.csv"), true),
+    ] {
+        assert_eq!(
+            app.browser().get(&path).await.status,
+            StatusCode::SEE_OTHER,
+            "{path}"
+        );
+        assert_eq!(
+            omar.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        let lawyer = lea.get(&path).await.status;
+        let expected = if admin_only {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(lawyer, expected, "{path}");
+        assert_eq!(claire.get(&path).await.status, StatusCode::OK, "{path}");
+    }
+    let all = app.store.journal_page(0, 10_000).await.unwrap();
+    relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
+}
+
+fn with_csrf(form: &[(String, String)], csrf: &str) -> Vec<(String, String)> {
+    let mut f = form.to_vec();
+    f.push(("csrf".into(), csrf.into()));
+    f
+}
+
+#[tokio::test]
+async fn the_journal_page_filters_and_exports_the_partners_events_only() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let (_, other_link) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let mut omar = app.browser();
+    omar.join(&other_link, PASSWORD).await;
+    let csrf = claire.csrf().await;
+    claire
+        .post(
+            &format!("/pro/p/{pid}/services/{}/verifie", service.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+
+    let page = claire.get(&format!("/pro/p/{pid}/journal")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("service.verify"), "{}", page.body);
+    assert!(page.body.contains("auth.sign_in"), "her sign-ins are there");
+    assert!(
+        page.body.contains("claire@example.org"),
+        "people shown by their address"
+    );
+    let omar_id = app
+        .store
+        .find_user_by_email(&Email::parse("omar@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        !page.body.contains(&omar_id.to_string()),
+        "nothing of the other partner"
+    );
+
+    let only_services = claire
+        .get(&format!("/pro/p/{pid}/journal?action=service."))
+        .await;
+    assert!(only_services.body.contains("service.verify"));
+    assert!(!only_services.body.contains("auth.sign_in"));
+    let later = claire
+        .get(&format!("/pro/p/{pid}/journal?du=2027-01-01"))
+        .await;
+    assert!(later.body.contains("Aucun événement"), "{}", later.body);
+
+    let csv = claire.get(&format!("/pro/p/{pid}/journal.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut lines = csv.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some("seq,at,who,action,subject,ip,details,hash")
+    );
+    assert!(csv.body.contains("service.verify") && csv.body.contains("claire@example.org"));
+    assert!(!csv.body.contains(&omar_id.to_string()));
+}
+
+#[tokio::test]
+async fn tokens_are_shown_once_and_revoked_from_the_pages() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    app.attach_first_structure(pid).await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/jetons"),
+            &[
+                ("csrf", &csrf),
+                ("name", "logiciel"),
+                ("scope", "services:read"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    let token = a
+        .body
+        .split("id=\"nouveau-jeton\" class=\"secret\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("the token shown")
+        .to_owned();
+    assert!(token.starts_with("relais_"));
+    let list = claire.get(&format!("/pro/p/{pid}/jetons")).await;
+    assert!(!list.body.contains(&token), "shown once");
+    assert!(list.body.contains("logiciel") && list.body.contains("jamais"));
+    let (status, _) = api(&app, "GET", "/api/v1/partner/services", Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = claire.get(&format!("/pro/p/{pid}/jetons")).await;
+    assert!(!list.body.contains("jamais"), "last use shown");
+    let id = app.store.api_tokens_of(pid).await.unwrap()[0].id;
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/jetons/{id}/revoquer"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let (status, _) = api(&app, "GET", "/api/v1/partner/services", Some(&token), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Revoking twice: nothing to revoke, nothing written.
+    let before = app.journal_len().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/jetons/{id}/revoquer"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.journal_len().await, before);
+}
