@@ -65,8 +65,9 @@ export function withLang(path, lang) {
  * than 127.0.0.1 (aborted before it leaves), every Content-Security-Policy violation on the
  * console, uncaught page errors and failed sub-resources. `check()` asserts there is none.
  * `findings` collects the axe violations of every page visited; `check()` asserts those too.
+ * `langs`: the languages the pages offer in their switcher (the professional space: fr, en).
  */
-export async function newPage(browser, { lang = 'fr', width = 1280, js = true, journey = 'page' } = {}) {
+export async function newPage(browser, { lang = 'fr', width = 1280, js = true, journey = 'page', langs = LANGS } = {}) {
   const context = await browser.newContext({
     viewport: { width, height: 800 },
     javaScriptEnabled: js,
@@ -76,7 +77,7 @@ export async function newPage(browser, { lang = 'fr', width = 1280, js = true, j
   });
   const page = await context.newPage();
   const s = {
-    browser, context, page, lang, width, js, journey,
+    browser, context, page, lang, width, js, journey, langs,
     problems: [],
     findings: [],
     visited: [],
@@ -240,7 +241,7 @@ export async function arrived(s, name) {
   const { page } = s;
   await page.waitForLoadState('load');
   s.visited.push(pathOf(page.url()));
-  await assertPageContract(page, s.lang);
+  await assertPageContract(page, s.lang, s.langs);
   await assertFitsWidth(s, name);
   await assertAllTranslated(s, name);
   if (s.lang === 'ar') await assertHeadingAlignedRight(s, name);
@@ -286,8 +287,8 @@ export async function assertAllTranslated(s, name) {
   for (const r of raw) s.problems.push(`untranslated text on ${name} ${pathOf(s.page.url())} (${s.lang}): ${r}`);
 }
 
-/** The contract that every public page keeps. */
-export async function assertPageContract(page, lang) {
+/** The contract that every page keeps (`langs`: the languages of its switcher). */
+export async function assertPageContract(page, lang, langs = LANGS) {
   const facts = await page.evaluate(() => {
     const focusable = [...document.querySelectorAll(
       'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])',
@@ -327,7 +328,7 @@ export async function assertPageContract(page, lang) {
   assert.equal(facts.h1, 1, `${where}: exactly one <h1>`);
 
   const here = new URL(facts.here);
-  assert.deepEqual(facts.switcher.map((l) => l.hreflang).sort(), ['ar', 'en', 'fr'], `${where}: <nav class="langues"> links to fr, en and ar`);
+  assert.deepEqual(facts.switcher.map((l) => l.hreflang).sort(), [...langs].sort(), `${where}: <nav class="langues"> links to ${langs.join(', ')}`);
   for (const l of facts.switcher) {
     const to = new URL(l.href);
     assert.equal(to.origin, here.origin, `${where}: switcher ${l.hreflang} stays on the site`);

@@ -14,6 +14,9 @@
 #   CHROMIUM_PATH      browser (default /usr/bin/chromium: `apt-get install chromium`)
 #   E2E_ARTIFACTS      where screenshots, PDFs and axe reports go (default e2e/artifacts)
 #   E2E_READY_TIMEOUT  seconds to wait for /readyz (default 60)
+# The tests get E2E_BASE_URL, RELAIS_BIN (absolute), E2E_DATABASE_URL and E2E_OUTBOX (the folder
+# where the server writes its emails as .eml files), so that the professional-space story can
+# run `relais admin create` as an operator would and read the invitation mails.
 # Extra arguments go to `node --test` (e.g. --test-name-pattern='keyboard').
 set -euo pipefail
 
@@ -43,6 +46,7 @@ else
     BIN="$TARGET_DIR/release/relais"
 fi
 [[ -x "$BIN" ]] || die "no server binary at $BIN"
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
 if [[ -n "${E2E_PORT:-}" ]]; then
     PORT="$E2E_PORT"
@@ -53,6 +57,7 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/relais-e2e.XXXXXX")"
 DATABASE_URL_E2E="${E2E_DATABASE_URL:-sqlite:$WORK/relais.db}"
 SERVER_LOG="$WORK/server.log"
+OUTBOX="$WORK/outbox"
 SERVER_PID=""
 
 stop_server() {
@@ -67,6 +72,10 @@ stop_server() {
         mkdir -p "$E2E_ARTIFACTS"
         cp "$SERVER_LOG" "$E2E_ARTIFACTS/server.log" || true
     fi
+    if [[ -d "$OUTBOX" ]]; then
+        mkdir -p "$E2E_ARTIFACTS/outbox"
+        cp "$OUTBOX"/* "$E2E_ARTIFACTS/outbox/" 2>/dev/null || true
+    fi
     rm -rf -- "$WORK"
     if [[ -d "$E2E_ARTIFACTS/screenshots" ]]; then
         say "screenshots: $E2E_ARTIFACTS/screenshots/ ($(find "$E2E_ARTIFACTS/screenshots" -name '*.png' | wc -l) files); PDFs: $E2E_ARTIFACTS/pdf/; axe reports: $E2E_ARTIFACTS/axe/; server log: $E2E_ARTIFACTS/server.log"
@@ -78,12 +87,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Fresh artefacts for this run.
-rm -rf -- "$E2E_ARTIFACTS/screenshots" "$E2E_ARTIFACTS/pdf" "$E2E_ARTIFACTS/axe" "$E2E_ARTIFACTS/server.log"
+rm -rf -- "$E2E_ARTIFACTS/screenshots" "$E2E_ARTIFACTS/pdf" "$E2E_ARTIFACTS/axe" "$E2E_ARTIFACTS/outbox" "$E2E_ARTIFACTS/server.log"
 mkdir -p "$E2E_ARTIFACTS/screenshots"
 
 BASE_URL="http://127.0.0.1:$PORT"
-say "starting $BIN serve --addr 127.0.0.1:$PORT --database-url ${DATABASE_URL_E2E%%\?*} --demo"
-"$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$DATABASE_URL_E2E" --demo >"$SERVER_LOG" 2>&1 &
+say "starting $BIN serve --addr 127.0.0.1:$PORT --database-url ${DATABASE_URL_E2E%%\?*} --demo --outbox $OUTBOX"
+"$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$DATABASE_URL_E2E" --demo \
+    --public-url "$BASE_URL" --outbox "$OUTBOX" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 ready() {
@@ -104,6 +114,9 @@ done
 say "server ready on $BASE_URL"
 
 export E2E_BASE_URL="$BASE_URL"
+export RELAIS_BIN="$BIN"
+export E2E_DATABASE_URL="$DATABASE_URL_E2E"
+export E2E_OUTBOX="$OUTBOX"
 cd "$E2E_DIR"
 set +e
 node --test --test-reporter=spec "$@" tests/*.test.mjs
