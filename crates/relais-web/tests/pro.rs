@@ -374,6 +374,17 @@ fn form_fields(html: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The fields of the form posting to `action` (a page has other forms: sign-out, verify).
+fn form_of(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("<form method=\"post\" action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let end = html[start..]
+        .find("</form>")
+        .map_or(html.len(), |e| start + e);
+    form_fields(&html[start..end])
+}
+
 fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.retain(|(k, _)| k != name);
     fields.push((name.to_owned(), value.to_owned()));
@@ -425,7 +436,7 @@ async fn from_the_set_up_link_to_a_closure_on_the_public_page() {
     let edit = format!("/pro/p/{pid}/services/{}", service.id);
     let page = b.get(&edit).await;
     assert_eq!(page.status, StatusCode::OK);
-    let mut form = form_fields(&page.body);
+    let mut form = form_of(&page.body, &edit);
     // The form as the partner finds it: the stored hours and the closure already there, the
     // empty row to add one.
     assert!(
@@ -1222,7 +1233,7 @@ async fn every_pro_route_refuses_whom_it_must_and_journals_each_change_once() {
 
     let edit = format!("/pro/p/{pid}/services/{}", service.id);
     let page = claire.get(&edit).await;
-    let mut save = form_fields(&page.body);
+    let mut save = form_of(&page.body, &edit);
     set(&mut save, "hours", "Mo-Fr 10:00-12:00");
     set(&mut save, "action", "save");
     save.retain(|(k, _)| k != "csrf");
@@ -1232,7 +1243,19 @@ async fn every_pro_route_refuses_whom_it_must_and_journals_each_change_once() {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
+    let structure_path = format!("/pro/p/{pid}/structures/{}", service.structure_id);
+    let page = claire.get(&structure_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut structure_form = form_of(&page.body, &structure_path);
+    structure_form.retain(|(k, _)| k != "csrf");
+    set(&mut structure_form, "phone", "01 53 00 00 00");
     let routes = vec![
+        Route {
+            path: structure_path,
+            form: structure_form,
+            admin_only: false,
+            action: "structure.update",
+        },
         Route {
             path: edit.clone(),
             form: save,
@@ -1525,4 +1548,63 @@ async fn tokens_are_shown_once_and_revoked_from_the_pages() {
         .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(app.journal_len().await, before);
+}
+
+#[tokio::test]
+async fn a_partner_renames_its_structure_and_search_shows_it() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let dash = claire.get(&format!("/pro/p/{pid}")).await;
+    let path = format!("/pro/p/{pid}/structures/{}", service.structure_id);
+    assert!(
+        dash.body.contains(&path),
+        "the dashboard links the structure"
+    );
+    let page = claire.get(&path).await;
+    let mut form = form_of(&page.body, &path);
+    let before = app.journal_len().await;
+
+    set(&mut form, "postcode", "99999");
+    set(&mut form, "website", "www.example.org");
+    let a = claire.post_owned(&path, &form).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body.contains("href=\"#postcode\"") && a.body.contains("href=\"#website\""),
+        "{}",
+        a.body
+    );
+    assert_eq!(app.journal_len().await, before);
+
+    let mut form = form_of(&page.body, &path);
+    set(&mut form, "name", "Maison de la justice Zorglub");
+    set(&mut form, "postcode", "93200");
+    let a = claire.post_owned(&path, &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(app.journal_len().await, before + 1);
+    assert_eq!(app.last_event().await.action, "structure.update");
+    let st = app
+        .store
+        .get_structure(service.structure_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(st.location.commune.as_deref(), Some("Saint-Denis"));
+    // The services of the structure show its new name in search at once.
+    let (status, found) = api(&app, "GET", "/api/v1/services?q=consultation", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        found.to_string().contains("Maison de la justice Zorglub"),
+        "{found}"
+    );
+    // Saving the same again writes nothing.
+    let page = claire.get(&path).await;
+    let form = form_of(&page.body, &path);
+    let a = claire.post_owned(&path, &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal_len().await, before + 1);
 }

@@ -138,6 +138,16 @@ pro-error-choice = Choix inconnu.
 pro-error-languages = Langues : des codes de 2 ou 3 lettres séparés par des virgules.
 pro-error-email = Adresse e-mail invalide.
 pro-error-token = Donnez un nom (100 caractères au plus) et une portée.
+pro-structures = Vos structures
+pro-structure-edit = Modifier
+pro-structure-intro = La structure telle que le public la voit sur la page de chacun de ses services.
+pro-structure-name = Nom de la structure
+pro-address-complement = Complément d’adresse
+pro-postcode = Code postal
+pro-postcode-help = Commune actuelle : { $place }. Un autre code postal de la Métropole change la commune.
+pro-website = Site web
+pro-error-website = Le site doit commencer par https:// ou http://.
+pro-error-postcode = Code postal inconnu dans la Métropole du Grand Paris.
 # Membres
 pro-invite-heading = Inviter un membre
 pro-invite-help = Un lien d’invitation, valable 72 heures et utilisable une seule fois, est envoyé par e-mail.

@@ -74,6 +74,8 @@ pub struct DashboardPage {
     /// The stale ones, most stale (never verified) first.
     pub stale: Vec<ServiceRow>,
     pub verified_count: Option<usize>,
+    /// The partner's structures: (edit link, name).
+    pub structures: Vec<(String, String)>,
 }
 
 fn verified_text(tr: &Tr, at: Option<DateTime<Utc>>) -> String {
@@ -130,7 +132,23 @@ pub async fn dashboard(
                 .find(|(k, _)| k == "verifies")
         })
         .and_then(|(_, v)| v.parse().ok());
+    let mut structures = Vec::new();
+    let ids = match state.store.structures_of(partner.id).await {
+        Ok(ids) => ids,
+        Err(e) => return internal_error(locale, &e.into()),
+    };
+    for id in ids {
+        match state.store.get_structure(id).await {
+            Ok(Some(st)) => {
+                structures.push((format!("{base}/structures/{id}"), st.name.to_string()))
+            }
+            Ok(None) => {}
+            Err(e) => return internal_error(locale, &e.into()),
+        }
+    }
+    structures.sort_by(|a, b| a.1.cmp(&b.1));
     let page = DashboardPage {
+        structures,
         csrf: me.session.csrf.clone(),
         may_edit: me.may(Action::EditDirectory, partner.id).is_allowed(),
         services: rows,

@@ -9,6 +9,7 @@ mod journal;
 mod members;
 pub mod session;
 mod signin;
+mod structures;
 mod tokens;
 
 use askama::Template;
@@ -93,6 +94,10 @@ pub fn router() -> Router<AppState> {
             post(directory::verify_one),
         )
         .route("/pro/p/{pid}/verifie-tout", post(directory::verify_all))
+        .route(
+            "/pro/p/{pid}/structures/{stid}",
+            get(structures::edit_page).post(structures::save),
+        )
         .route(
             "/pro/p/{pid}/membres",
             get(members::page).post(members::invite),
