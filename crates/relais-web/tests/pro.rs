@@ -1249,7 +1249,17 @@ async fn every_pro_route_refuses_whom_it_must_and_journals_each_change_once() {
     let mut structure_form = form_of(&page.body, &structure_path);
     structure_form.retain(|(k, _)| k != "csrf");
     set(&mut structure_form, "phone", "01 53 00 00 00");
+    let structure_id = service.structure_id.to_string();
     let routes = vec![
+        Route {
+            path: format!("/pro/p/{pid}/services/nouveau"),
+            form: f(&[
+                ("structure", &structure_id),
+                ("name", "Permanence logement du samedi"),
+            ]),
+            admin_only: false,
+            action: "service.create",
+        },
         Route {
             path: structure_path,
             form: structure_form,
@@ -1363,6 +1373,18 @@ async fn every_pro_route_refuses_whom_it_must_and_journals_each_change_once() {
         assert_eq!(e.action, r.action);
         assert_eq!(e.partner.as_deref(), Some(pid.to_string().as_str()));
     }
+    // The new service is the partner's, in its list and in public search, hours to confirm.
+    let dash = claire.get(&format!("/pro/p/{pid}")).await;
+    assert!(
+        dash.body.contains("Permanence logement du samedi"),
+        "{}",
+        dash.body
+    );
+    let (_, found) = api(&app, "GET", "/api/v1/services?q=samedi", None, None).await;
+    assert!(
+        found.to_string().contains("Permanence logement du samedi"),
+        "{found}"
+    );
     // A professional may keep the directory: one event.
     let before = app.journal_len().await;
     let csrf = zoe.csrf().await;

@@ -800,3 +800,186 @@ pub async fn save(
     }
     see_other(&href)
 }
+
+// --- A new service -----------------------------------------------------------------------------
+
+#[derive(Debug, Template)]
+#[template(path = "pro/service_new.html")]
+pub struct NewServicePage {
+    pub c: ProChrome,
+    pub csrf: String,
+    pub action: String,
+    /// The partner's structures: (id, name, selected).
+    pub structures: Vec<(String, String, bool)>,
+    pub name: String,
+    pub errors: Vec<FormError>,
+}
+
+impl NewServicePage {
+    /// Whether field `id` has an error.
+    pub fn has_error(&self, id: &str) -> bool {
+        self.errors.iter().any(|e| e.field == id)
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewServiceForm {
+    structure: String,
+    name: String,
+    csrf: String,
+}
+
+/// The structures `partner` keeps, by name.
+async fn structures_of(
+    state: &AppState,
+    partner: &Partner,
+) -> anyhow::Result<Vec<relais_domain::Structure>> {
+    let mut out = Vec::new();
+    for id in state.store.structures_of(partner.id).await? {
+        if let Some(s) = state.store.get_structure(id).await? {
+            out.push(s);
+        }
+    }
+    out.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+    Ok(out)
+}
+
+fn new_view(
+    c: ProChrome,
+    me: &SignedIn,
+    partner: &Partner,
+    structures: &[relais_domain::Structure],
+    form: &NewServiceForm,
+    errors: Vec<FormError>,
+) -> NewServicePage {
+    NewServicePage {
+        csrf: me.session.csrf.clone(),
+        action: format!("/pro/p/{}/services/nouveau", partner.id),
+        structures: structures
+            .iter()
+            .map(|s| {
+                let id = s.id.to_string();
+                let selected = id == form.structure;
+                (id, s.name.to_string(), selected)
+            })
+            .collect(),
+        name: form.name.clone(),
+        errors,
+        c,
+    }
+}
+
+/// `GET /pro/p/{pid}/services/nouveau`: a name and a structure; the rest on the service's page.
+pub async fn new_page(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    me: SignedIn,
+    Path(pid): Path<String>,
+) -> Response {
+    let partner = match partner_for(&state, locale, &uri, &me, &pid, Action::EditDirectory).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let structures = match structures_of(&state, &partner).await {
+        Ok(s) => s,
+        Err(e) => return internal_error(locale, &e),
+    };
+    let c = ProChrome::signed_in(locale, &uri, &me, Some(&partner), "services");
+    let page = new_view(
+        c,
+        &me,
+        &partner,
+        &structures,
+        &NewServiceForm::default(),
+        Vec::new(),
+    );
+    render_pro(StatusCode::OK, locale, &page)
+}
+
+/// `POST /pro/p/{pid}/services/nouveau`: creates the service (not verified, no hours yet: the
+/// public sees « horaires à confirmer » until they are given) and opens its page.
+pub async fn create(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    me: SignedIn,
+    Path(pid): Path<String>,
+    axum::Form(form): axum::Form<NewServiceForm>,
+) -> Response {
+    if !me.csrf_ok(&form.csrf) {
+        return csrf_refused(locale, &uri);
+    }
+    let partner = match partner_for(&state, locale, &uri, &me, &pid, Action::EditDirectory).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let structures = match structures_of(&state, &partner).await {
+        Ok(s) => s,
+        Err(e) => return internal_error(locale, &e),
+    };
+    let c = ProChrome::signed_in(locale, &uri, &me, Some(&partner), "services");
+    let structure = structures
+        .iter()
+        .find(|s| s.id.to_string() == form.structure);
+    let name = Name::parse(&form.name);
+    let (Some(structure), Ok(name)) = (structure, name) else {
+        let mut errors = Vec::new();
+        if structure.is_none() {
+            errors.push(FormError {
+                field: "structure".into(),
+                message: c.tr.t("pro-error-choice"),
+            });
+        }
+        if Name::parse(&form.name).is_err() {
+            errors.push(FormError {
+                field: "name".into(),
+                message: c.tr.t("pro-error-name"),
+            });
+        }
+        let page = new_view(c, &me, &partner, &structures, &form, errors);
+        return render_pro(StatusCode::UNPROCESSABLE_ENTITY, locale, &page);
+    };
+    let now = state.now();
+    let source_id = uuid::Uuid::new_v4().to_string();
+    let service = Service {
+        id: ServiceId::derive(&structure.source, &source_id),
+        structure_id: structure.id,
+        source: structure.source.clone(),
+        source_id,
+        name,
+        description: String::new(),
+        kind: None,
+        themes: Vec::new(),
+        publics: Vec::new(),
+        publics_details: None,
+        fee: None,
+        fee_details: None,
+        reception_modes: Vec::new(),
+        mobilisation_modes: Vec::new(),
+        mobilisable_by: Vec::new(),
+        mobilisation_details: None,
+        mobilisation_link: None,
+        access_conditions: None,
+        location: structure.location.clone(),
+        phone: structure.phone.clone(),
+        email: structure.email.clone(),
+        contact_name: None,
+        hours: ServiceHours::None,
+        closures: Vec::new(),
+        languages: vec!["fr".into()],
+        wheelchair_accessible: None,
+        eligibility_zone: Vec::new(),
+        source_link: None,
+        updated_on: now.with_timezone(&Paris).date_naive(),
+        verified_at: None,
+    };
+    let id = service.id;
+    let mut e = me.event(now, Some(partner.id), "service.create");
+    e.subject = Some(id.to_string());
+    if let Err(e) = write_services(&state, &[service], e).await {
+        return internal_error(locale, &e);
+    }
+    see_other(&format!("/pro/p/{}/services/{id}?enregistre=1", partner.id))
+}

@@ -86,6 +86,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/pro/p/{pid}", get(directory::dashboard))
         .route(
+            "/pro/p/{pid}/services/nouveau",
+            get(directory::new_page).post(directory::create),
+        )
+        .route(
             "/pro/p/{pid}/services/{sid}",
             get(directory::edit_page).post(directory::save),
         )
