@@ -400,6 +400,11 @@ pub trait Accounts: Send + Sync {
     /// `older_than` under every key (housekeeping).
     async fn clear_failures(&self, key: &str, older_than: DateTime<Utc>) -> Result<(), StoreError>;
 
+    /// Housekeeping: deletes sessions past their absolute end or idle for 30 minutes, and
+    /// sign-in failures older than a day (longer than any throttling window). Returns how many
+    /// rows went. Writes no event: nothing a person did.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
     // --- API tokens --------------------------------------------------------------------------
 
     async fn create_api_token(&self, token: &ApiToken, event: NewEvent) -> Result<(), StoreError>;

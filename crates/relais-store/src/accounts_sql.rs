@@ -747,6 +747,27 @@ macro_rules! impl_accounts {
                 Ok(())
             }
 
+            async fn purge_expired(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, $crate::StoreError> {
+                let idle = now - chrono::TimeDelta::minutes(30);
+                let mut n = sqlx::query(
+                    "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                )
+                .bind(now)
+                .bind(idle)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                n += sqlx::query("DELETE FROM auth_failures WHERE at < $1")
+                    .bind(now - chrono::TimeDelta::days(1))
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(n)
+            }
+
             async fn create_api_token(
                 &self,
                 token: &$crate::accounts::ApiToken,

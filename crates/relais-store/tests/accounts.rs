@@ -898,6 +898,28 @@ async fn sessions_rotate_touch_and_end() {
     );
     assert_eq!(seq(&st).await, before + 3);
     assert_eq!(st.get_session("b").await.expect("get"), None);
+
+    // Housekeeping: an idle session and an ended one go, a live one stays; no event.
+    let live = Session {
+        last_seen_at: t(3600),
+        ..session("live", alice, SessionStage::SignedIn)
+    };
+    let idle = Session {
+        last_seen_at: t(1000),
+        ..session("idle", alice, SessionStage::SignedIn)
+    };
+    for s in [&live, &idle] {
+        st.put_session(s, None, None).await.expect("put");
+    }
+    assert_eq!(st.purge_expired(t(3600 + 60)).await.expect("purge"), 1);
+    assert!(st.get_session("live").await.expect("get").is_some());
+    assert!(st.get_session("idle").await.expect("get").is_none());
+    assert_eq!(
+        st.purge_expired(t(12 * 3600)).await.expect("purge"),
+        1,
+        "the absolute end"
+    );
+    assert_eq!(seq(&st).await, before + 3);
     assert_chain_sound(&st).await;
 }
 

@@ -58,6 +58,7 @@ pub async fn serve(
         .with_context(|| format!("cannot listen on {addr}"))?;
     let _sync = state.spawn_index_sync(sync);
     let _journal = spawn_journal_head_log(state.store.clone());
+    let _purge = spawn_purge(state.store.clone());
     tracing::info!(
         %addr,
         backend = %state.store.backend(),
@@ -68,6 +69,22 @@ pub async fn serve(
     relais_web::serve(listener, relais_web::router(state)).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every hour, forgets ended sessions and old sign-in failures (they are refused anyway; this
+/// keeps the tables small).
+fn spawn_purge(store: DynStore) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
+        loop {
+            every_hour.tick().await;
+            match store.purge_expired(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "ended sessions and old sign-in failures purged"),
+                Err(e) => tracing::warn!(error = %e, "purge failed; retrying in an hour"),
+            }
+        }
+    })
 }
 
 /// Logs the journal's head at start and then once a day, so that the logs keep a history of
