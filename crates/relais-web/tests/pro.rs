@@ -1630,3 +1630,93 @@ async fn a_partner_renames_its_structure_and_search_shows_it() {
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(app.journal_len().await, before + 1);
 }
+
+#[tokio::test]
+async fn stale_services_are_listed_most_stale_first() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let first = app.attach_first_structure(pid).await;
+    // Three services of the structure: verified 2 months ago, 8 months ago, never.
+    let mut a = first.clone();
+    a.verified_at = Some(app.now() - TimeDelta::days(60));
+    let mut b = first.clone();
+    b.id = relais_domain::ServiceId::derive(&b.source, "b");
+    b.source_id = "b".into();
+    b.name = relais_domain::text::Name::parse("Permanence huit mois").unwrap();
+    b.verified_at = Some(app.now() - TimeDelta::days(240));
+    let mut c = first.clone();
+    c.id = relais_domain::ServiceId::derive(&c.source, "c");
+    c.source_id = "c".into();
+    c.name = relais_domain::text::Name::parse("Permanence jamais vérifiée").unwrap();
+    c.verified_at = None;
+    app.store.apply_import(&[], &[a, b, c]).await.unwrap();
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let dash = claire.get(&format!("/pro/p/{pid}")).await;
+    let stale = dash
+        .body
+        .split("<ol id=\"perimes\">")
+        .nth(1)
+        .and_then(|r| r.split("</ol>").next())
+        .expect("the stale list")
+        .to_owned();
+    let never = stale
+        .find("Permanence jamais vérifiée")
+        .expect("never verified is stale");
+    let eight = stale
+        .find("Permanence huit mois")
+        .expect("8 months is stale");
+    assert!(never < eight, "most stale first: {stale}");
+    assert!(
+        !stale.contains("Consultation juridique gratuite"),
+        "2 months is not stale"
+    );
+
+    // « Tout marquer vérifié » empties it, in one event.
+    let before = app.journal_len().await;
+    let csrf = claire.csrf().await;
+    let r = claire
+        .post(&format!("/pro/p/{pid}/verifie-tout"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal_len().await, before + 1);
+    let count = app
+        .store
+        .services_of(&[first.structure_id])
+        .await
+        .unwrap()
+        .len();
+    assert!(count >= 3);
+    assert_eq!(app.last_event().await.details["services"], count);
+    let dash = claire.get(&r.location.unwrap()).await;
+    assert!(
+        !dash.body.contains("id=\"perimes\""),
+        "nothing stale any more"
+    );
+    assert!(
+        dash.body.contains(&format!("{count} service(s)")),
+        "{}",
+        dash.body
+    );
+
+    // The journal filtered by person: Claire's events only.
+    let claire_id = app
+        .store
+        .find_user_by_email(&Email::parse("claire@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let j = claire
+        .get(&format!("/pro/p/{pid}/journal?personne={claire_id}"))
+        .await;
+    assert!(j.body.contains("service.verify_all"));
+    assert!(
+        !j.body.contains("member.bootstrap_admin"),
+        "the operator's event is not hers"
+    );
+    let all = claire.get(&format!("/pro/p/{pid}/journal")).await;
+    assert!(all.body.contains("member.bootstrap_admin"));
+}
