@@ -17,7 +17,12 @@ fn credentials(c: &mut Criterion) {
         b.iter(|| password::verify(black_box("une longue phrase de passe"), None))
     });
     g.bench_function("check_new_password_common_list", |b| {
-        b.iter(|| password::check_new(black_box("une longue phrase de passe"), "claire@example.org"))
+        b.iter(|| {
+            password::check_new(
+                black_box("une longue phrase de passe"),
+                "claire@example.org",
+            )
+        })
     });
     let s = totp::new_secret();
     let now = chrono::Utc::now();

@@ -207,14 +207,30 @@ fn join<T>(result: Result<T, tokio::task::JoinError>) -> T {
     }
 }
 
+/// At most one Argon2 computation per core at once: each takes 19 MiB and ~30 ms of a core, so
+/// a burst of sign-ins queues here (cheaply, as waiting futures) instead of filling the blocking
+/// pool with hundreds of threads and gigabytes. A request that times out drops its place.
+static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+async fn permit() -> tokio::sync::SemaphorePermit<'static> {
+    ARGON2_SLOTS
+        .acquire()
+        .await
+        .expect("the semaphore is never closed")
+}
+
 /// [`hash`], off the async executor (`tokio::task::spawn_blocking`): Argon2 is
 /// deliberately slow and would otherwise stall other requests.
 pub async fn hash_blocking(password: String) -> String {
+    let _permit = permit().await;
     join(tokio::task::spawn_blocking(move || hash(&password)).await)
 }
 
 /// [`verify`], off the async executor (`tokio::task::spawn_blocking`).
 pub async fn verify_blocking(password: String, stored: Option<String>) -> bool {
+    let _permit = permit().await;
     join(tokio::task::spawn_blocking(move || verify(&password, stored.as_deref())).await)
 }
 

@@ -101,6 +101,17 @@ pub fn decide(failures: &[DateTime<Utc>], now: DateTime<Utc>, rule: Rule) -> Dec
     Decision::Delay((Duration::from_secs(1) * (1 << doublings)).min(MAX_DELAY))
 }
 
+/// The same decision, never a refusal: under a key an attacker can fill for a victim (the
+/// account alone), failures slow sign-in down but do not shut the door (OWASP: account lockout
+/// is a denial of service); refusals belong to keys that include the attacker's own address.
+#[must_use]
+pub fn slow_only(d: Decision) -> Decision {
+    match d {
+        Decision::Refuse { .. } => Decision::Delay(MAX_DELAY),
+        other => other,
+    }
+}
+
 /// The strictest of several decisions (Refuse > Delay (longest) > Allow): one
 /// attempt is judged per account and per IP address at once.
 #[must_use]
@@ -119,6 +130,17 @@ mod tests {
 
     fn ago(seconds: i64) -> DateTime<Utc> {
         now() - TimeDelta::seconds(seconds)
+    }
+
+    #[test]
+    fn slow_only_never_refuses() {
+        let refused = Decision::Refuse {
+            retry_after: Duration::from_secs(60),
+        };
+        assert_eq!(slow_only(refused), Decision::Delay(MAX_DELAY));
+        assert_eq!(slow_only(Decision::Allow), Decision::Allow);
+        let d = Decision::Delay(Duration::from_secs(2));
+        assert_eq!(slow_only(d), d);
     }
 
     fn rank(decision: Decision) -> (u8, Duration) {

@@ -83,6 +83,35 @@ pub fn decide(grants: &[Grant], action: Action, partner: PartnerId) -> Decision 
     }
 }
 
+/// What an API token may do: read its partner's services, or also write them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    ServicesRead,
+    ServicesWrite,
+}
+
+/// May a token of `scope`, made for `token_partner`, do `action` for `partner`? Another
+/// partner's resources are "not a member" (answered as not found); writing the directory needs
+/// `services:write`, reading it either scope; tokens do nothing else (members, tokens, journal
+/// are for people).
+pub fn decide_token(
+    scope: TokenScope,
+    token_partner: PartnerId,
+    action: Action,
+    partner: PartnerId,
+) -> Decision {
+    if token_partner != partner {
+        return Decision::Deny(Denial::NotMember);
+    }
+    match (action, scope) {
+        (Action::ViewSpace, _) | (Action::EditDirectory, TokenScope::ServicesWrite) => {
+            Decision::Allow
+        }
+        _ => Decision::Deny(Denial::Role),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +173,24 @@ mod tests {
     }
 
     proptest! {
+        /// A token acts only for its own partner; only a write token writes; no token manages
+        /// members, tokens or reads the journal.
+        #[test]
+        fn tokens_act_only_for_their_partner(own in 0u8..3, target in 0u8..3, a in 0usize..5, w in any::<bool>()) {
+            let scope = if w { TokenScope::ServicesWrite } else { TokenScope::ServicesRead };
+            let d = decide_token(scope, partner(own), ACTIONS[a], partner(target));
+            if own != target {
+                prop_assert_eq!(d, Decision::Deny(Denial::NotMember));
+            } else {
+                let expected = match ACTIONS[a] {
+                    Action::ViewSpace => true,
+                    Action::EditDirectory => w,
+                    _ => false,
+                };
+                prop_assert_eq!(d.is_allowed(), expected);
+            }
+        }
+
         /// Nothing is ever allowed for a partner the actor is not an active member of, whatever
         /// their roles elsewhere.
         #[test]

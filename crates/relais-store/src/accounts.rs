@@ -26,7 +26,7 @@ pub struct Partner {
 
 /// A user account. `password_hash` is `None` until the set-up or invitation link is used;
 /// `totp_secret` (base32) is `None` until the second factor is enrolled.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct User {
     pub id: UserId,
     pub email: Email,
@@ -35,6 +35,17 @@ pub struct User {
     /// The last TOTP time step accepted: a code is accepted once (RFC 6238 §5.2).
     pub totp_last_step: Option<i64>,
     pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for User {
+    // Secrets and the address never reach a log through `{:?}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("has_password", &self.password_hash.is_some())
+            .field("has_totp", &self.totp_secret.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A user's membership of a partner, as the user sees it.
@@ -121,7 +132,7 @@ impl SessionStage {
 }
 
 /// A session as stored: the cookie carries the secret, the database its hash.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Session {
     pub id_hash: String,
     pub user_id: UserId,
@@ -132,6 +143,18 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
     /// Absolute end (created + 12 h).
     pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Session {
+    // The CSRF token is a secret of the session's forms.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("stage", &self.stage)
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An API token's scope.
@@ -298,7 +321,8 @@ pub trait Accounts: Send + Sync {
 
     // --- One-time links ----------------------------------------------------------------------
 
-    /// Stores a link for an existing user (password reset). Appends `event`.
+    /// Stores a link for an existing user (password reset), replacing their unused links of the
+    /// same purpose. Appends `event`.
     async fn create_link(
         &self,
         user: UserId,

@@ -416,6 +416,15 @@ macro_rules! impl_accounts {
                         id: user.0,
                     });
                 }
+                // A new link of a purpose replaces the unused ones of that purpose (only the
+                // latest reset mail works).
+                sqlx::query(
+                    "DELETE FROM links WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+                )
+                .bind(user.0)
+                .bind(link.purpose.as_str())
+                .execute(&mut *tx)
+                .await?;
                 insert_link(&mut tx, &link, user, None, event.at).await?;
                 let event = fill_event(event, None, Some(user.to_string()));
                 $append(&mut *tx, event).await?;

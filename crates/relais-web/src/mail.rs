@@ -54,11 +54,18 @@ pub enum MailError {
 }
 
 /// An email to send: plain text, in the recipient's language.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Mail {
     pub to: Email,
     pub subject: String,
     pub body: String,
+}
+
+impl std::fmt::Debug for Mail {
+    // The recipient and the body (which carries a link's secret) never reach a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail").finish_non_exhaustive()
+    }
 }
 
 impl Mailer {
@@ -123,15 +130,27 @@ impl Mailer {
             .singlepart(
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
-                    .body(body(&mail.body)),
+                    .body(body(&mail.body, self.outbox().is_some())),
             )
             .map_err(|e| MailError::Build(e.to_string()))?;
         match self {
             Self::Smtp { transport, .. } => {
-                transport
-                    .send(message)
-                    .await
-                    .map_err(|e| MailError::Send(e.to_string()))?;
+                // The server's answer may quote the recipient's address: only its code goes
+                // into the error (and so into a log).
+                transport.send(message).await.map_err(|e| {
+                    MailError::Send(format!(
+                        "SMTP {} error, code {}",
+                        if e.is_permanent() {
+                            "permanent"
+                        } else if e.is_transient() {
+                            "transient"
+                        } else {
+                            "connection"
+                        },
+                        e.status()
+                            .map_or_else(|| "none".to_owned(), |c| c.to_string())
+                    ))
+                })?;
             }
             Self::Outbox { transport, dir, .. } => {
                 std::fs::create_dir_all(dir).map_err(|source| MailError::Outbox {
@@ -150,9 +169,11 @@ impl Mailer {
 }
 
 /// The text wrapped at 72 bytes (words are never cut, so a link stays whole), sent as 8bit so
-/// that it stays readable in the `.eml` and any client; a line that still does not fit (a very
-/// long link) makes lettre fall back to quoted-printable instead.
-fn body(text: &str) -> Body {
+/// that it stays readable in any client; a line that still does not fit (a link on a long
+/// public URL) makes lettre fall back to quoted-printable for SMTP. A file in the outbox is
+/// read by a person looking for the link: there the text is kept as it is (`binary`, a valid
+/// MIME transfer encoding for a file that travels nowhere).
+fn body(text: &str, for_a_file: bool) -> Body {
     let mut out = String::with_capacity(text.len() + 16);
     for line in text.lines() {
         let mut len = 0;
@@ -171,7 +192,15 @@ fn body(text: &str) -> Body {
         }
         out.push('\n');
     }
-    Body::new_with_encoding(out, ContentTransferEncoding::EightBit).unwrap_or_else(Body::new)
+    Body::new_with_encoding(out, ContentTransferEncoding::EightBit).unwrap_or_else(|raw| {
+        if for_a_file {
+            let crlf = String::from_utf8_lossy(&raw).replace('\n', "\r\n");
+            Body::new_with_encoding(crlf, ContentTransferEncoding::Binary)
+                .unwrap_or_else(|_| Body::new(raw))
+        } else {
+            Body::new(raw)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -187,7 +216,7 @@ mod tests {
             .send(Mail {
                 to: Email::parse("claire@example.org").unwrap(),
                 subject: "Invitation à Relais".into(),
-                body: "Bonjour,\n\nVous êtes invitée à rejoindre le Point-justice sur Relais, l’espace des partenaires du réseau d’accès au droit : voici le lien (valable 72 h) :\nhttp://127.0.0.1/pro/lien/abc\n".into(),
+                body: "Bonjour,\n\nVous êtes invitée à rejoindre le Point-justice sur Relais, l’espace des partenaires du réseau d’accès au droit : voici le lien (valable 72 h) :\nhttps://relais.partenaires.example.org/pro/lien/DHe02jx8ztbzc9wPTcIMA7_SJnQ4sUAoCRW4N_XLMDw\n".into(),
             })
             .await
             .unwrap();
@@ -199,10 +228,14 @@ mod tests {
         assert_eq!(files[0].extension().unwrap(), "eml");
         let eml = std::fs::read_to_string(&files[0]).unwrap();
         assert!(eml.contains("To: claire@example.org"), "{eml}");
-        assert!(eml.contains("/pro/lien/abc"), "{eml}");
+        assert!(
+            eml.contains(
+                "https://relais.partenaires.example.org/pro/lien/DHe02jx8ztbzc9wPTcIMA7_SJnQ4sUAoCRW4N_XLMDw\r\n"
+            ),
+            "the link whole on its line: {eml}"
+        );
         assert!(eml.contains("Point-justice"), "{eml}");
-        assert!(eml.contains("Content-Transfer-Encoding: 8bit"), "{eml}");
-        assert!(eml.lines().all(|l| l.len() < 78), "{eml}");
+        assert!(eml.contains("réseau d’accès"), "readable French: {eml}");
     }
 
     #[test]

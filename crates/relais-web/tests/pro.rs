@@ -138,6 +138,15 @@ impl ProApp {
         Browser {
             app: self,
             cookies: HashMap::new(),
+            ip: None,
+        }
+    }
+
+    /// A browser connecting from `ip`.
+    fn browser_at(&self, ip: &str) -> Browser<'_> {
+        Browser {
+            ip: Some(std::net::SocketAddr::new(ip.parse().expect("ip"), 40000)),
+            ..self.browser()
         }
     }
 
@@ -159,6 +168,8 @@ impl ProApp {
 struct Browser<'a> {
     app: &'a ProApp,
     cookies: HashMap<String, String>,
+    /// The peer address the server sees (none: as in-process requests, "unknown").
+    ip: Option<std::net::SocketAddr>,
 }
 
 struct Answer {
@@ -176,11 +187,14 @@ impl Browser<'_> {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ");
-        let req = if cookie.is_empty() {
+        let mut req = if cookie.is_empty() {
             req
         } else {
             req.header(header::COOKIE, cookie)
         };
+        if let Some(addr) = self.ip {
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        }
         let res = self
             .app
             .router
@@ -1719,4 +1733,306 @@ async fn stale_services_are_listed_most_stale_first() {
     );
     let all = claire.get(&format!("/pro/p/{pid}/journal")).await;
     assert!(all.body.contains("member.bootstrap_admin"));
+}
+
+#[tokio::test]
+async fn an_attacker_slows_but_cannot_lock_out_and_cannot_wear_down_the_second_factor() {
+    let app = ProApp::new().await;
+    let (_, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let mut claire = app.browser_at("192.0.2.10");
+    let (secret, _) = claire.join(&link, PASSWORD).await;
+    let csrf = claire.csrf().await;
+    claire.post("/pro/deconnexion", &[("csrf", &csrf)]).await;
+    let user = app
+        .store
+        .find_user_by_email(&Email::parse("claire@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+
+    // An attacker elsewhere has failed 12 times on her address: from there, refused…
+    let mut attacker = app.browser_at("2001:db8:1:2:aaaa::1");
+    let csrf = attacker.field("/pro/connexion", "csrf").await;
+    let now = app.now();
+    let account = format!("account:{}", secret::hash_secret("claire@example.org"));
+    let from_attacker = format!(
+        "account-ip:{}",
+        secret::hash_secret("claire@example.org\n2001:db8:1:2::/64")
+    );
+    for _ in 0..12 {
+        app.store
+            .record_failure(
+                &[account.clone(), from_attacker.clone()],
+                now,
+                NewEvent::system(now, "anonymous", "auth.sign_in_failed"),
+            )
+            .await
+            .unwrap();
+    }
+    // (another address of the same /64 is the same attacker)
+    let mut same_block = app.browser_at("2001:db8:1:2:bbbb::9");
+    let csrf2 = same_block.field("/pro/connexion", "csrf").await;
+    let a = same_block
+        .post(
+            "/pro/connexion",
+            &[
+                ("csrf", &csrf2),
+                ("email", "claire@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    let _ = (&mut attacker, csrf);
+    // …while Claire, from her own address, is only slowed down and gets in.
+    let a = claire
+        .sign_in("claire@example.org", PASSWORD, &secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert!(claire.signed_in().await);
+    let csrf = claire.csrf().await;
+    claire.post("/pro/deconnexion", &[("csrf", &csrf)]).await;
+
+    // Wrong codes: after 5 in one session, the session ends (the password again).
+    app.advance(TimeDelta::seconds(30));
+    let csrf = claire.field("/pro/connexion", "csrf").await;
+    claire
+        .post(
+            "/pro/connexion",
+            &[
+                ("csrf", &csrf),
+                ("email", "claire@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let csrf = claire.field("/pro/connexion/code", "csrf").await;
+    for _ in 0..super_codes() {
+        let a = claire
+            .post(
+                "/pro/connexion/code",
+                &[("csrf", &csrf), ("code", "000000")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = claire
+        .post(
+            "/pro/connexion/code",
+            &[("csrf", &csrf), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(
+        a.location.as_deref(),
+        Some("/pro/connexion"),
+        "the session ended"
+    );
+    assert!(!claire.signed_in().await);
+
+    // Typing the password again does not wipe the second factor's failures: with 10 in the
+    // window, even the right code is refused until the window has passed.
+    for _ in 0..5 {
+        app.store
+            .record_failure(
+                &[format!("2fa:{}", user.id)],
+                app.now(),
+                NewEvent::system(app.now(), &user.id.to_string(), "auth.second_factor_failed"),
+            )
+            .await
+            .unwrap();
+    }
+    let a = claire
+        .sign_in("claire@example.org", PASSWORD, &secret)
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.headers.get(header::RETRY_AFTER).is_some());
+    app.advance(TimeDelta::minutes(16));
+    let a = claire
+        .sign_in("claire@example.org", PASSWORD, &secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert!(claire.signed_in().await);
+}
+
+fn super_codes() -> usize {
+    relais_web::pro::CODES_PER_SESSION
+}
+
+#[tokio::test]
+async fn someone_with_an_account_joins_another_partner_with_their_own_password() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let (_, omar_link) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let mut omar = app.browser();
+    let (omar_secret, _) = omar.join(&omar_link, PASSWORD).await;
+    let omar_id = app
+        .store
+        .find_user_by_email(&Email::parse("omar@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    // Merely invited, Omar's own history is not shown to Claire's partner.
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres"),
+            &[
+                ("csrf", &csrf),
+                ("email", "omar@example.org"),
+                ("role", "professional"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let journal = claire
+        .get(&format!("/pro/p/{pid}/journal?action=auth."))
+        .await;
+    let rows = |body: &str| body.split("<tbody>").nth(1).unwrap_or_default().to_owned();
+    assert!(
+        !rows(&journal.body).contains("omar@example.org"),
+        "{}",
+        journal.body
+    );
+    // Reactivating an invitation is not accepting it.
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres/{omar_id}"),
+            &[("csrf", &csrf), ("action", "reactivate")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+
+    // The invitation asks for his current password, never a new one.
+    let invite = app.outbox_links().pop().expect("invitation");
+    let mut b = app.browser();
+    let page = b.get(&invite).await;
+    assert!(page.body.contains("current-password"), "{}", page.body);
+    assert!(!page.body.contains("new-password"));
+    let csrf = hidden(&page.body, "csrf").unwrap();
+    let before = app.journal_len().await;
+    let wrong = b
+        .post(
+            &invite,
+            &[("csrf", &csrf), ("password", "pas le bon mot de passe")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.journal_len().await,
+        before + 1,
+        "a failed attempt is journaled"
+    );
+    let ok = b
+        .post(&invite, &[("csrf", &csrf), ("password", PASSWORD)])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/pro/connexion/code"),
+        "his second factor next"
+    );
+    assert_eq!(app.last_event().await.action, "member.joined");
+    // His password did not change: he signs in with it, and now belongs to both partners.
+    let mut again = app.browser();
+    let a = again
+        .sign_in("omar@example.org", PASSWORD, &omar_secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let home = again.get("/pro").await;
+    assert_eq!(home.status, StatusCode::OK, "two partners: the list");
+    assert!(
+        home.body.contains("Point-justice Paris 18") && home.body.contains("Association Droits")
+    );
+    // Active now: his sign-ins show in Claire's journal.
+    let journal = claire
+        .get(&format!("/pro/p/{pid}/journal?action=auth."))
+        .await;
+    assert!(rows(&journal.body).contains("omar@example.org"));
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_forwarded_address_is_the_clients() {
+    let parsed = relais_exchange::parse_document("directory.json", FIXTURE).expect("fixture");
+    let db = TestDatabase::new().await;
+    let store = relais_store::connect(&db.url).await.expect("connect");
+    store
+        .apply_import(&parsed.structures, &parsed.services)
+        .await
+        .unwrap();
+    let outbox = tempfile::tempdir().unwrap();
+    let mut pro = ProConfig::new(
+        "https://relais.example.org",
+        Mailer::outbox_at(outbox.path()),
+    );
+    pro.behind_proxy = true;
+    let state = AppState::load(store.clone(), Arc::new(|| paris(2026, 12, 22, 10, 30)))
+        .await
+        .unwrap()
+        .with_pro(pro);
+    let router = relais_web::router(state);
+    let send = |req: Request<Body>| {
+        let router = router.clone();
+        async move { router.oneshot(req).await.unwrap() }
+    };
+    let res = send(Request::get("/pro/connexion").body(Body::empty()).unwrap()).await;
+    // Over TLS: HSTS, and the cookie is Secure with the __Host- prefix.
+    assert!(
+        res.headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_some()
+    );
+    let cookie = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("__Host-relais_csrf=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let form = format!("csrf={token}&email=claire%40example.org&password=nimportequoi12");
+    let res = send(
+        Request::post("/pro/connexion")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("__Host-relais_csrf={token}"))
+            .header("x-forwarded-for", "203.0.113.9, 198.51.100.7")
+            .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [10, 0, 0, 2],
+                5000,
+            ))))
+            .body(Body::from(form))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let head = store.journal_head().await.unwrap().unwrap().0;
+    let e = store
+        .journal_page(head - 1, 1)
+        .await
+        .unwrap()
+        .remove(0)
+        .event;
+    assert_eq!(e.action, "auth.sign_in_failed");
+    assert_eq!(
+        e.ip.as_deref(),
+        Some("198.51.100.7"),
+        "the address the proxy saw"
+    );
 }

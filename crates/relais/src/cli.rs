@@ -42,6 +42,8 @@ pub enum Command {
         #[command(flatten)]
         site: Site,
         #[command(flatten)]
+        proxy: Proxy,
+        #[command(flatten)]
         mail: MailArgs,
     },
     /// Partners' first administrators.
@@ -110,6 +112,16 @@ pub struct Site {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
+}
+
+/// How the server is reached.
+#[derive(Debug, Clone, Args)]
+pub struct Proxy {
+    /// Behind a reverse proxy that appends the client's address to `X-Forwarded-For`: take the
+    /// client's address from there (for sign-in throttling and the journal). Without it, every
+    /// client would share the proxy's address.
+    #[arg(long, env = "RELAIS_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 /// Where emails go.

@@ -20,6 +20,7 @@ use axum::{Router, body::Bytes};
 use serde_json::{Value, json};
 
 use relais_auth::secret;
+use relais_domain::access::{Action, Decision, Denial, TokenScope, decide_token};
 use relais_domain::accounts::PartnerId;
 use relais_domain::journal::NewEvent;
 use relais_domain::{Service, ServiceId, Structure};
@@ -55,15 +56,28 @@ impl ApiCaller {
         }
     }
 
-    fn require_write(&self) -> Result<(), ApiError> {
-        if self.token.scope == Scope::ServicesWrite {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(
+    /// The one access policy's answer for this token: `action` on the resources of
+    /// `partner` (their keeper). Another partner's: 404; a read-only token writing: 403.
+    fn may(&self, action: Action, partner: Option<PartnerId>) -> Result<(), ApiError> {
+        let scope = match self.token.scope {
+            Scope::ServicesRead => TokenScope::ServicesRead,
+            Scope::ServicesWrite => TokenScope::ServicesWrite,
+        };
+        let Some(partner) = partner else {
+            return Err(not_found());
+        };
+        match decide_token(scope, self.token.partner_id, action, partner) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(Denial::NotMember) => Err(not_found()),
+            Decision::Deny(_) => Err(ApiError::Forbidden(
                 "ce jeton est en lecture seule (services:read) ; il faut services:write".into(),
-            ))
+            )),
         }
     }
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("aucun service de ce partenaire n'a cet id".into())
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -99,7 +113,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .map_err(|e| ApiError::Internal(e.into()))?;
         Ok(Self {
             token: found,
-            ip: crate::pro::session::client_ip(parts),
+            ip: crate::pro::session::client_ip(parts, state.pro.behind_proxy),
         })
     }
 }
@@ -107,6 +121,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 /// `GET /api/v1/partner/services`: id, name, structure and last verification of each service
 /// of the token's partner.
 async fn list(State(state): State<AppState>, caller: ApiCaller) -> Result<Response, ApiError> {
+    caller.may(Action::ViewSpace, Some(caller.token.partner_id))?;
     let structures = state
         .store
         .structures_of(caller.token.partner_id)
@@ -253,8 +268,6 @@ async fn replace(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    caller.require_write()?;
-    let not_found = || ApiError::NotFound("aucun service de ce partenaire n'a cet id".into());
     let id: ServiceId = id.parse().map_err(|_| not_found())?;
     let stored = state
         .store
@@ -267,9 +280,7 @@ async fn replace(
         .keeper_of(stored.structure_id)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    if keeper != Some(caller.token.partner_id) {
-        return Err(not_found());
-    }
+    caller.may(Action::EditDirectory, keeper)?;
     let mut obj = body_object(&body)?;
     if !obj.contains_key("structure_id") {
         obj.insert(
@@ -301,7 +312,7 @@ async fn create(
     caller: ApiCaller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    caller.require_write()?;
+    caller.may(Action::EditDirectory, Some(caller.token.partner_id))?;
     let obj = body_object(&body)?;
     if obj
         .get("id")

@@ -72,6 +72,25 @@ pub struct Row {
     pub details: String,
 }
 
+/// An event's details as a person reads them: `fields: hours, closures; factor: totp`.
+pub fn words(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Object(_) => format!("{k} ({})", words(v)),
+                _ => format!("{k}: {}", words(v)),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::Array(a) => a.iter().map(words).collect::<Vec<_>>().join(", "),
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 fn rows(events: &[Event], people: &HashMap<String, String>) -> Vec<Row> {
     events
         .iter()
@@ -94,10 +113,7 @@ fn rows(events: &[Event], people: &HashMap<String, String>) -> Vec<Row> {
                 .as_ref()
                 .map(|s| people.get(s).cloned().unwrap_or_else(|| s.clone()))
                 .unwrap_or_default(),
-            details: match &e.event.details {
-                serde_json::Value::Object(m) if m.is_empty() => String::new(),
-                d => d.to_string(),
-            },
+            details: words(&e.event.details),
         })
         .collect()
 }
@@ -126,6 +142,25 @@ async fn load(
     Ok((members, people))
 }
 
+/// The members whose own events (sign-ins…) the partner sees: the active ones only — not a
+/// person merely invited, who may belong to another partner (their history is not this one's).
+fn active_ids(members: &[Member]) -> Vec<relais_domain::accounts::UserId> {
+    members
+        .iter()
+        .filter(|m| m.status == relais_domain::accounts::MemberStatus::Active)
+        .map(|m| m.user_id)
+        .collect()
+}
+
+/// A CSV cell a spreadsheet will not run as a formula (`=`, `+`, `-`, `@` first).
+fn cell(s: String) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
 fn query_of(uri: &Uri) -> Query {
     uri.query()
         .and_then(|q| serde_urlencoded::from_str(q).ok())
@@ -149,7 +184,7 @@ pub async fn page(
         Ok(x) => x,
         Err(e) => return internal_error(locale, &e),
     };
-    let ids: Vec<_> = members.iter().map(|m| m.user_id).collect();
+    let ids = active_ids(&members);
     let events = match state
         .store
         .journal_of(partner.id, &ids, &q.filter(), PAGE)
@@ -214,7 +249,7 @@ pub async fn csv(
         Ok(x) => x,
         Err(e) => return internal_error(locale, &e),
     };
-    let ids: Vec<_> = members.iter().map(|m| m.user_id).collect();
+    let ids = active_ids(&members);
     let mut filter = q.filter();
     let mut all = Vec::new();
     loop {
@@ -244,11 +279,11 @@ pub async fn csv(
         let _ = w.write_record([
             r.seq.to_string(),
             e.event.at.to_rfc3339(),
-            r.who,
-            r.action,
-            r.subject,
-            e.event.ip.clone().unwrap_or_default(),
-            r.details,
+            cell(r.who),
+            cell(r.action),
+            cell(r.subject),
+            cell(e.event.ip.clone().unwrap_or_default()),
+            cell(e.event.details.to_string()),
             e.hash.clone(),
         ]);
     }
@@ -269,4 +304,17 @@ pub async fn csv(
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
     csv::Writer::from_writer(Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn details_read_as_words() {
+        let d = serde_json::json!({"fields": ["hours", "closures"], "counts": {"services": {"created": 1}}});
+        assert_eq!(
+            super::words(&d),
+            "counts (services (created: 1)); fields: hours, closures"
+        );
+        assert_eq!(super::words(&serde_json::json!({})), "");
+    }
 }

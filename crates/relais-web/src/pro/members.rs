@@ -160,8 +160,49 @@ pub async fn invite(
             };
         }
     };
+    let already = |page: Result<MembersPage, anyhow::Error>| match page {
+        Ok(mut page) => {
+            page.error = Some(page.c.tr.t("pro-invite-already"));
+            page.email = form.email.clone();
+            render_pro(StatusCode::CONFLICT, locale, &page)
+        }
+        Err(e) => internal_error(locale, &e),
+    };
+    match state.store.members_of(partner.id).await {
+        Ok(members) if members.iter().any(|m| m.email == email) => {
+            return already(view(&state, locale, &uri, &me, &partner).await);
+        }
+        Ok(_) => {}
+        Err(e) => return internal_error(locale, &e.into()),
+    }
+    // The mail goes first: if it cannot be sent, nothing is written (no invitation stuck
+    // without its link); if the write then fails, the link mailed leads nowhere — harmless.
     let token = secret::new_secret();
     let now = state.now();
+    let tr = crate::pages::i18n::Tr::new(super::pro_lang(locale));
+    let url = state.pro.url(&format!("/pro/lien/{token}"));
+    let mail = Mail {
+        to: email.clone(),
+        subject: tr.t1("mail-invite-subject", "partner", &partner.name),
+        body: tr.t_with(
+            "mail-invite-body",
+            &[
+                ("partner", partner.name.as_str().into()),
+                ("link", url.as_str().into()),
+            ],
+        ),
+    };
+    if let Err(e) = state.pro.mailer.send(mail).await {
+        tracing::warn!(error = %e, "invitation mail not sent; nothing written");
+        return match view(&state, locale, &uri, &me, &partner).await {
+            Ok(mut page) => {
+                page.error = Some(page.c.tr.t("pro-invite-mail-failed"));
+                page.email = form.email;
+                render_pro(StatusCode::BAD_GATEWAY, locale, &page)
+            }
+            Err(e) => internal_error(locale, &e),
+        };
+    }
     let link = NewLink {
         token_hash: secret::hash_secret(&token),
         purpose: LinkPurpose::Invite,
@@ -174,36 +215,10 @@ pub async fn invite(
         .invite_member(partner.id, &email, role, link, e)
         .await
     {
-        Ok(Ok(_)) => {}
-        Ok(Err(_)) => {
-            return match view(&state, locale, &uri, &me, &partner).await {
-                Ok(mut page) => {
-                    page.error = Some(page.c.tr.t("pro-invite-already"));
-                    page.email = form.email;
-                    render_pro(StatusCode::CONFLICT, locale, &page)
-                }
-                Err(e) => internal_error(locale, &e),
-            };
-        }
-        Err(e) => return internal_error(locale, &e.into()),
+        Ok(Ok(_)) => see_other(&format!("/pro/p/{}/membres?invite=1", partner.id)),
+        Ok(Err(_)) => already(view(&state, locale, &uri, &me, &partner).await),
+        Err(e) => internal_error(locale, &e.into()),
     }
-    let tr = crate::pages::i18n::Tr::new(super::pro_lang(locale));
-    let url = state.pro.url(&format!("/pro/lien/{token}"));
-    let mail = Mail {
-        to: email,
-        subject: tr.t1("mail-invite-subject", "partner", &partner.name),
-        body: tr.t_with(
-            "mail-invite-body",
-            &[
-                ("partner", partner.name.as_str().into()),
-                ("link", url.as_str().into()),
-            ],
-        ),
-    };
-    if let Err(e) = state.pro.mailer.send(mail).await {
-        return internal_error(locale, &anyhow::anyhow!(e));
-    }
-    see_other(&format!("/pro/p/{}/membres?invite=1", partner.id))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -233,6 +248,32 @@ pub async fn change(
     let Ok(user) = uid.parse::<UserId>() else {
         return crate::pages::not_found(locale, &uri);
     };
+    // Suspend only an active member, reactivate only a suspended one: an invitation becomes a
+    // membership only when its link is used.
+    let current = match state.store.members_of(partner.id).await {
+        Ok(members) => members
+            .into_iter()
+            .find(|m| m.user_id == user)
+            .map(|m| m.status),
+        Err(e) => return internal_error(locale, &e.into()),
+    };
+    let Some(current) = current else {
+        return crate::pages::not_found(locale, &uri);
+    };
+    let fits = match form.action.as_str() {
+        "suspend" => current == MemberStatus::Active,
+        "reactivate" => current == MemberStatus::Suspended,
+        _ => true,
+    };
+    if !fits {
+        return match view(&state, locale, &uri, &me, &partner).await {
+            Ok(mut page) => {
+                page.error = Some(page.c.tr.t("pro-error-choice"));
+                render_pro(StatusCode::CONFLICT, locale, &page)
+            }
+            Err(e) => internal_error(locale, &e),
+        };
+    }
     let now = state.now();
     let result = match form.action.as_str() {
         "suspend" | "reactivate" => {

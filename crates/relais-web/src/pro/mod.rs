@@ -6,6 +6,7 @@
 
 mod directory;
 mod journal;
+mod locks;
 mod members;
 pub mod session;
 mod signin;
@@ -28,7 +29,7 @@ use crate::pages::i18n::{Lang, Locale, Tr};
 use crate::state::AppState;
 pub use directory::write_services;
 use session::SignedIn;
-pub use signin::{INVITE_LINK, RESET_LINK, SETUP_LINK};
+pub use signin::{CODES_PER_SESSION, INVITE_LINK, RESET_LINK, SETUP_LINK};
 pub use tokens::{issue_token, parse_name as parse_token_name};
 
 /// How the professional space is reached and how it sends mail.
@@ -38,6 +39,10 @@ pub struct ProConfig {
     pub public_url: String,
     /// Served over TLS (directly or by a proxy): cookies get `Secure`, answers get HSTS.
     pub tls: bool,
+    /// Behind a reverse proxy that appends the client's address to `X-Forwarded-For`: that
+    /// address (the last one) is the client's, for throttling and the journal. Off, the
+    /// connection's peer is (a proxy's address would otherwise throttle everyone at once).
+    pub behind_proxy: bool,
     pub mailer: Mailer,
 }
 
@@ -49,6 +54,7 @@ impl ProConfig {
             tls: public_url.starts_with("https://"),
             public_url,
             mailer,
+            behind_proxy: false,
         }
     }
 
@@ -62,6 +68,7 @@ impl ProConfig {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pro", get(signin::home))
+        .route("/pro/compte", get(signin::account))
         .route(
             "/pro/connexion",
             get(signin::sign_in_page).post(signin::sign_in),

@@ -64,8 +64,23 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The client's address, when the server knows it (behind a proxy: the proxy's).
-pub fn client_ip(parts: &Parts) -> Option<String> {
+/// The client's address: the connection's peer, or behind a proxy (`behind_proxy`) the last
+/// address of `X-Forwarded-For` (the one the proxy added; earlier ones are the client's word).
+pub fn client_ip(parts: &Parts, behind_proxy: bool) -> Option<String> {
+    if behind_proxy {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|a| !a.is_empty())
+            .and_then(|a| a.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return Some(ip.to_string());
+        }
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -73,10 +88,17 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
 }
 
 /// A session just created: the secret for the cookie and the record for the database.
-#[derive(Debug)]
 pub struct NewSession {
     pub secret: String,
     pub record: Session,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("record", &self.record)
+            .finish_non_exhaustive()
+    }
 }
 
 impl NewSession {
@@ -242,7 +264,7 @@ impl FromRequestParts<AppState> for SignedIn {
             user,
             session,
             memberships,
-            ip: client_ip(parts),
+            ip: client_ip(parts, state.pro.behind_proxy),
         })
     }
 }
@@ -298,10 +320,13 @@ impl AnonCsrf {
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(client_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, state.pro.behind_proxy)))
     }
 }

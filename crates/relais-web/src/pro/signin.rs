@@ -17,6 +17,7 @@ use relais_domain::accounts::{Email, MemberStatus};
 use relais_domain::journal::NewEvent;
 use relais_store::{LinkPurpose, LinkRefusal, Session, SessionStage, User};
 
+use super::locks::within_rate;
 use super::session::{
     AnonCsrf, ClientIp, MaybeSession, NewSession, SignedIn, clear_session_cookie,
 };
@@ -44,35 +45,68 @@ fn store_error(locale: Locale, e: relais_store::StoreError) -> Response {
 }
 
 /// The throttling key of an account: a hash, so that the failures table holds no address.
+/// Failures under it only slow sign-in down (anyone may type a victim's address).
 fn account_key(email: &Email) -> String {
     format!("account:{}", secret::hash_secret(email.as_str()))
 }
 
+/// The key of an account tried from one address: refused from 10 failures in 15 minutes (an
+/// attacker locks out only themselves).
+fn account_ip_key(email: &Email, ip: &Option<String>) -> String {
+    format!(
+        "account-ip:{}",
+        secret::hash_secret(&format!("{}\n{}", email.as_str(), ip_group(ip)))
+    )
+}
+
+/// The key of a user's second factor: only a full sign-in clears it, never the password step.
+fn second_factor_key(user: &User) -> String {
+    format!("2fa:{}", user.id)
+}
+
+/// Wrong codes allowed in one second-factor session before it ends (then the password again).
+pub const CODES_PER_SESSION: usize = 5;
+
+/// An address as throttling counts it: IPv4 as is, IPv6 by its /64 (one subscriber's block).
+fn ip_group(ip: &Option<String>) -> String {
+    match ip.as_deref().map(str::parse::<std::net::IpAddr>) {
+        Some(Ok(std::net::IpAddr::V6(v6))) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(Ok(v4)) => v4.to_string(),
+        _ => "unknown".to_owned(),
+    }
+}
+
 fn ip_key(ip: &Option<String>) -> String {
-    format!("ip:{}", ip.as_deref().unwrap_or("unknown"))
+    format!("ip:{}", ip_group(ip))
+}
+
+/// One throttling key and how it is judged.
+struct Key<'a> {
+    key: &'a str,
+    rule: throttle::Rule,
+    /// Only slow down, never refuse (keys an attacker can fill for a victim).
+    slow_only: bool,
 }
 
 /// What the throttling rules say about the next attempt under these keys.
 async fn throttle_for(
     state: &AppState,
-    account: Option<&str>,
-    ip: &str,
+    keys: &[Key<'_>],
 ) -> Result<Throttle, relais_store::StoreError> {
     let now = state.now();
-    let since = |rule: throttle::Rule| {
-        now - chrono::TimeDelta::from_std(rule.window).unwrap_or(chrono::TimeDelta::minutes(15))
-    };
-    let ip_failures = state
-        .store
-        .failures_since(ip, since(throttle::PER_IP))
-        .await?;
-    let mut d = throttle::decide(&ip_failures, now, throttle::PER_IP);
-    if let Some(key) = account {
-        let failures = state
-            .store
-            .failures_since(key, since(throttle::PER_ACCOUNT))
-            .await?;
-        d = throttle::strictest(d, throttle::decide(&failures, now, throttle::PER_ACCOUNT));
+    let mut d = Throttle::Allow;
+    for k in keys {
+        let since = now
+            - chrono::TimeDelta::from_std(k.rule.window).unwrap_or(chrono::TimeDelta::minutes(15));
+        let failures = state.store.failures_since(k.key, since).await?;
+        let mut one = throttle::decide(&failures, now, k.rule);
+        if k.slow_only {
+            one = throttle::slow_only(one);
+        }
+        d = throttle::strictest(d, one);
     }
     Ok(d)
 }
@@ -126,11 +160,26 @@ pub async fn home(
     if active.len() == 1 && me.memberships.len() == 1 {
         return see_other(&format!("/pro/p/{}", active[0].partner_id));
     }
+    account_page(&state, locale, &uri, &me).await
+}
+
+/// `GET /pro/compte`: the person's partners and security (recovery codes left, sign-out
+/// everywhere), always reachable.
+pub async fn account(
+    State(state): State<AppState>,
+    locale: Locale,
+    OriginalUri(uri): OriginalUri,
+    me: SignedIn,
+) -> Response {
+    account_page(&state, locale, &uri, &me).await
+}
+
+async fn account_page(state: &AppState, locale: Locale, uri: &Uri, me: &SignedIn) -> Response {
     let codes_left = match state.store.recovery_codes_left(me.user.id).await {
         Ok(n) => n,
         Err(e) => return store_error(locale, e),
     };
-    let c = ProChrome::signed_in(locale, &uri, &me, None, "home");
+    let c = ProChrome::signed_in(locale, uri, me, None, "home");
     let partners = me
         .memberships
         .iter()
@@ -212,8 +261,31 @@ pub async fn sign_in(
     }
     let email = Email::parse(&form.email).ok();
     let akey = email.as_ref().map(account_key);
+    let aikey = email.as_ref().map(|e| account_ip_key(e, &ip));
     let ikey = ip_key(&ip);
-    match throttle_for(&state, akey.as_deref(), &ikey).await {
+    // One attempt at a time per account (on this node), so that the count below is exact.
+    let _attempt = match &akey {
+        Some(k) => Some(super::locks::lock(k).await),
+        None => None,
+    };
+    let mut keys = vec![Key {
+        key: &ikey,
+        rule: throttle::PER_IP,
+        slow_only: false,
+    }];
+    if let (Some(a), Some(ai)) = (&akey, &aikey) {
+        keys.push(Key {
+            key: a,
+            rule: throttle::PER_ACCOUNT,
+            slow_only: true,
+        });
+        keys.push(Key {
+            key: ai,
+            rule: throttle::PER_ACCOUNT,
+            slow_only: false,
+        });
+    }
+    match throttle_for(&state, &keys).await {
         Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
         Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
         Ok(Throttle::Allow) => {}
@@ -236,11 +308,12 @@ pub async fn sign_in(
         .as_ref()
         .map_or_else(|| "anonymous".to_owned(), |u| u.id.to_string());
     let Some(user) = user.filter(|_| ok) else {
-        let mut keys = vec![ikey];
-        keys.extend(akey);
+        let mut failed = vec![ikey];
+        failed.extend(akey);
+        failed.extend(aikey);
         let mut e = event(now, &actor, "auth.sign_in_failed", &ip);
         e.details = serde_json::json!({ "reason": "credentials" });
-        if let Err(e) = state.store.record_failure(&keys, now, e).await {
+        if let Err(e) = state.store.record_failure(&failed, now, e).await {
             return store_error(locale, e);
         }
         let c = ProChrome::anonymous(locale, &uri);
@@ -252,13 +325,14 @@ pub async fn sign_in(
         };
         return render_pro(StatusCode::UNAUTHORIZED, locale, &page);
     };
-    if let Some(k) = &akey
-        && let Err(e) = state
+    for k in akey.iter().chain(aikey.iter()) {
+        if let Err(e) = state
             .store
             .clear_failures(k, now - chrono::TimeDelta::days(1))
             .await
-    {
-        return store_error(locale, e);
+        {
+            return store_error(locale, e);
+        }
     }
     let session = NewSession::new(user.id, SessionStage::SecondFactor, now);
     let replaces = old.as_ref().map(|s| s.id_hash.as_str());
@@ -349,9 +423,39 @@ pub async fn code(
     let Some(totp_secret) = user.totp_secret.clone() else {
         return see_other("/pro/2fa");
     };
-    let akey = account_key(&user.email);
+    let fkey = second_factor_key(&user);
     let ikey = ip_key(&ip);
-    match throttle_for(&state, Some(&akey), &ikey).await {
+    let skey = format!("2fa-session:{}", s.id_hash);
+    // One code at a time per person (on this node), so that the count below is exact.
+    let _attempt = super::locks::lock(&fkey).await;
+    // A session that has had its share of wrong codes ends: the password again.
+    match state.store.failures_since(&skey, s.created_at).await {
+        Ok(f) if f.len() >= CODES_PER_SESSION => {
+            if let Err(e) = state.store.delete_session(&s.id_hash, None).await {
+                return store_error(locale, e);
+            }
+            return with_cookie(
+                see_other("/pro/connexion"),
+                Some(clear_session_cookie(state.pro.tls)),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return store_error(locale, e),
+    }
+    let keys = [
+        Key {
+            key: &ikey,
+            rule: throttle::PER_IP,
+            slow_only: false,
+        },
+        // Whoever is here has the password: refusing is right.
+        Key {
+            key: &fkey,
+            rule: throttle::PER_ACCOUNT,
+            slow_only: false,
+        },
+    ];
+    match throttle_for(&state, &keys).await {
         Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
         Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
         Ok(Throttle::Allow) => {}
@@ -382,7 +486,11 @@ pub async fn code(
     let Some(factor) = factor else {
         let mut e = event(now, &user.id.to_string(), "auth.second_factor_failed", &ip);
         e.details = serde_json::json!({ "reason": "code" });
-        if let Err(e) = state.store.record_failure(&[akey, ikey], now, e).await {
+        if let Err(e) = state
+            .store
+            .record_failure(&[fkey, ikey, skey], now, e)
+            .await
+        {
             return store_error(locale, e);
         }
         let c = ProChrome::anonymous(locale, &uri);
@@ -395,7 +503,7 @@ pub async fn code(
     };
     if let Err(e) = state
         .store
-        .clear_failures(&akey, now - chrono::TimeDelta::days(1))
+        .clear_failures(&fkey, now - chrono::TimeDelta::days(1))
         .await
     {
         return store_error(locale, e);
@@ -668,7 +776,7 @@ pub async fn link_page(
         c: ProChrome::anonymous(locale, &uri),
         csrf: csrf.token,
         email: user.email.to_string(),
-        purpose: link.purpose.as_str(),
+        purpose: link_purpose(&link, &user),
         errors: Vec::new(),
     };
     with_cookie(render_pro(StatusCode::OK, locale, &page), csrf.set)
@@ -694,23 +802,63 @@ pub async fn use_link(
         Err(res) => return res,
     };
     let c = ProChrome::anonymous(locale, &uri);
+    let joining = joins_with_own_password(&link, &user);
     let mut errors = Vec::new();
-    if let Err(p) = password::check_new(&form.password, user.email.as_str()) {
-        errors.push(c.tr.t(&format!("pro-password-{}", problem_key(p))));
-    } else if form.password != form.confirm {
-        errors.push(c.tr.t("pro-password-mismatch"));
-    }
+    let phc = if let Some(stored) = joining {
+        // Someone who already has an account joins with it: their password proves it is them
+        // and stays as it is (an invitation never replaces a password). Failures count like
+        // sign-in failures from this address.
+        let akey = account_ip_key(&user.email, &ip);
+        let _attempt = super::locks::lock(&akey).await;
+        let keys = [Key {
+            key: &akey,
+            rule: throttle::PER_ACCOUNT,
+            slow_only: false,
+        }];
+        match throttle_for(&state, &keys).await {
+            Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
+            Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
+            Ok(Throttle::Allow) => {}
+            Err(e) => return store_error(locale, e),
+        }
+        if !password::verify_blocking(form.password.clone(), Some(stored.clone())).await {
+            let now = state.now();
+            let mut e = event(now, &user.id.to_string(), "auth.sign_in_failed", &ip);
+            e.details = serde_json::json!({ "reason": "credentials", "via": "invitation" });
+            if let Err(e) = state.store.record_failure(&[akey], now, e).await {
+                return store_error(locale, e);
+            }
+            errors.push(c.tr.t("pro-sign-in-wrong"));
+        }
+        stored.clone()
+    } else {
+        if let Err(p) = password::check_new(&form.password, user.email.as_str()) {
+            errors.push(c.tr.t(&format!("pro-password-{}", problem_key(p))));
+        } else if form.password != form.confirm {
+            errors.push(c.tr.t("pro-password-mismatch"));
+        }
+        String::new()
+    };
     if !errors.is_empty() {
+        let status = if joining.is_some() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         let page = LinkPage {
             c,
             csrf: form.csrf,
             email: user.email.to_string(),
-            purpose: link.purpose.as_str(),
+            purpose: link_purpose(&link, &user),
             errors,
         };
-        return render_pro(StatusCode::UNPROCESSABLE_ENTITY, locale, &page);
+        return render_pro(status, locale, &page);
     }
-    let phc = password::hash_blocking(form.password).await;
+    let phc = if joining.is_some() {
+        phc
+    } else {
+        password::hash_blocking(form.password).await
+    };
     let now = state.now();
     let action = match link.purpose {
         LinkPurpose::Invite => "member.joined",
@@ -745,6 +893,22 @@ pub async fn use_link(
         "/pro/2fa"
     };
     with_cookie(see_other(next), Some(session.cookie(tls)))
+}
+
+/// The stored password of a person invited who already has an account (they join with it).
+fn joins_with_own_password<'u>(link: &relais_store::Link, user: &'u User) -> Option<&'u String> {
+    (link.purpose == LinkPurpose::Invite)
+        .then_some(user.password_hash.as_ref())
+        .flatten()
+}
+
+/// The wording of the link page: `join` for someone invited who already has an account.
+fn link_purpose(link: &relais_store::Link, user: &User) -> &'static str {
+    if joins_with_own_password(link, user).is_some() {
+        "join"
+    } else {
+        link.purpose.as_str()
+    }
 }
 
 fn problem_key(p: PasswordProblem) -> &'static str {
@@ -802,7 +966,18 @@ pub async fn forgot(
     if !AnonCsrf::check(&headers, state.pro.tls, &form.csrf) {
         return csrf_refused(locale, &uri);
     }
-    if let Ok(email) = Email::parse(&form.email) {
+    // At most 3 reset mails an hour per address and 10 per client address (on this node): no
+    // mail-bombing, no flood of links. The answer is the same either way.
+    let hour = std::time::Duration::from_secs(3600);
+    let email = Email::parse(&form.email).ok().filter(|e| {
+        within_rate(&format!("reset-ip:{}", ip_group(&ip)), 10, hour)
+            && within_rate(
+                &format!("reset:{}", secret::hash_secret(e.as_str())),
+                3,
+                hour,
+            )
+    });
+    if let Some(email) = email {
         let state = state.clone();
         let lang = super::pro_lang(locale);
         tokio::spawn(async move {

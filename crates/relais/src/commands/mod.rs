@@ -22,6 +22,7 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             demo,
             sync_interval_ms,
             site,
+            proxy,
             mail,
         } => {
             // The database URL is checked first: a mistyped one creates nothing, not even the
@@ -32,7 +33,8 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 &mail.outbox,
                 &mail.mail_from,
             )?;
-            let pro = relais_web::pro::ProConfig::new(&site.public_url, mailer);
+            let mut pro = relais_web::pro::ProConfig::new(&site.public_url, mailer);
+            pro.behind_proxy = proxy.behind_proxy;
             serve::serve(
                 store,
                 addr,
