@@ -9,28 +9,9 @@ use std::time::{Duration, Instant};
 
 use relais_testing::TestDatabase;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../relais-exchange/tests/data/dora_paris_search_response.json"
-);
+mod common;
 
-fn relais(db: &TestDatabase, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_relais"))
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .current_dir(db.dir.path())
-        .output()
-        .expect("relais runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{SAMPLE, relais, stderr, stdout};
 
 fn last_line(o: &Output) -> String {
     stdout(o).lines().last().unwrap_or_default().to_owned()

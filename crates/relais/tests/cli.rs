@@ -2,32 +2,13 @@
 //! protect the data. Runs on SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use relais_testing::TestDatabase;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../relais-exchange/tests/data/dora_paris_search_response.json"
-);
+mod common;
 
-fn relais(db: &TestDatabase, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_relais"))
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .current_dir(db.dir.path())
-        .output()
-        .expect("relais runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{SAMPLE, relais, stderr, stdout};
 
 fn counts_line<'a>(out: &'a str, what: &str) -> &'a str {
     out.lines()

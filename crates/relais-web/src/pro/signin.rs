@@ -111,6 +111,25 @@ async fn throttle_for(
     Ok(d)
 }
 
+/// Applies the throttling rules to the next attempt: waits the delay they ask for, or gives the
+/// answer to send when they refuse it (429).
+async fn wait_or_refuse(
+    state: &AppState,
+    locale: Locale,
+    uri: &Uri,
+    keys: &[Key<'_>],
+) -> Result<(), Response> {
+    match throttle_for(state, keys).await {
+        Ok(Throttle::Refuse { retry_after }) => Err(too_many(locale, uri, retry_after)),
+        Ok(Throttle::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            Ok(())
+        }
+        Ok(Throttle::Allow) => Ok(()),
+        Err(e) => Err(store_error(locale, e)),
+    }
+}
+
 /// 429 with `Retry-After`, in the person's language.
 fn too_many(locale: Locale, uri: &Uri, retry_after: std::time::Duration) -> Response {
     let c = ProChrome::anonymous(locale, uri);
@@ -285,11 +304,8 @@ pub async fn sign_in(
             slow_only: false,
         });
     }
-    match throttle_for(&state, &keys).await {
-        Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
-        Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
-        Ok(Throttle::Allow) => {}
-        Err(e) => return store_error(locale, e),
+    if let Err(res) = wait_or_refuse(&state, locale, &uri, &keys).await {
+        return res;
     }
     let user = match &email {
         Some(e) => match state.store.find_user_by_email(e).await {
@@ -455,11 +471,8 @@ pub async fn code(
             slow_only: false,
         },
     ];
-    match throttle_for(&state, &keys).await {
-        Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
-        Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
-        Ok(Throttle::Allow) => {}
-        Err(e) => return store_error(locale, e),
+    if let Err(res) = wait_or_refuse(&state, locale, &uri, &keys).await {
+        return res;
     }
     let now = state.now();
     let typed: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
@@ -815,11 +828,8 @@ pub async fn use_link(
             rule: throttle::PER_ACCOUNT,
             slow_only: false,
         }];
-        match throttle_for(&state, &keys).await {
-            Ok(Throttle::Refuse { retry_after }) => return too_many(locale, &uri, retry_after),
-            Ok(Throttle::Delay(d)) => tokio::time::sleep(d).await,
-            Ok(Throttle::Allow) => {}
-            Err(e) => return store_error(locale, e),
+        if let Err(res) = wait_or_refuse(&state, locale, &uri, &keys).await {
+            return res;
         }
         if !password::verify_blocking(form.password.clone(), Some(stored.clone())).await {
             let now = state.now();
