@@ -2036,3 +2036,57 @@ async fn behind_a_proxy_the_forwarded_address_is_the_clients() {
         "the address the proxy saw"
     );
 }
+
+#[tokio::test]
+async fn a_service_moves_to_another_commune_by_its_postcode() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let edit = format!("/pro/p/{pid}/services/{}", service.id);
+    let page = claire.get(&edit).await;
+    let mut form = form_of(&page.body, &edit);
+    set(&mut form, "action", "save");
+    let before = app.journal_len().await;
+    set(&mut form, "postcode", "13001");
+    let a = claire.post_owned(&edit, &form).await;
+    assert_eq!(
+        a.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a postcode of the Métropole"
+    );
+    assert!(a.body.contains("href=\"#postcode\""));
+    assert_eq!(app.journal_len().await, before);
+
+    set(&mut form, "postcode", "93200");
+    let a = claire.post_owned(&edit, &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(app.journal_len().await, before + 1);
+    assert_eq!(
+        app.last_event().await.details["fields"],
+        serde_json::json!(["place"])
+    );
+    let moved = app.store.get_service(service.id).await.unwrap().unwrap();
+    assert_eq!(moved.location.commune.as_deref(), Some("Saint-Denis"));
+    let centre = relais_domain::geo::geography().resolve("Saint-Denis")[0].centre;
+    assert_eq!(
+        moved.location.point,
+        Some(centre),
+        "distances count from the commune's centre"
+    );
+    let (_, found) = api(
+        &app,
+        "GET",
+        "/api/v1/services?commune=Saint-Denis&q=consultation",
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        found.to_string().contains(&service.id.to_string()),
+        "{found}"
+    );
+}

@@ -288,6 +288,9 @@ pub struct ServiceForm {
     pub phone: String,
     pub email: String,
     pub address: String,
+    pub postcode: String,
+    /// The commune now (shown next to the postcode).
+    pub commune: String,
     pub access_conditions: String,
 }
 
@@ -323,6 +326,13 @@ impl ServiceForm {
             phone: s.phone.clone().unwrap_or_default(),
             email: s.email.clone().unwrap_or_default(),
             address: s.location.address.clone().unwrap_or_default(),
+            postcode: s
+                .location
+                .postcode
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            commune: s.location.commune.clone().unwrap_or_default(),
             access_conditions: s.access_conditions.clone().unwrap_or_default(),
         }
     }
@@ -351,6 +361,7 @@ impl ServiceForm {
                 "phone" => f.phone = v,
                 "email" => f.email = v,
                 "address" => f.address = v,
+                "postcode" => f.postcode = v,
                 "access_conditions" => f.access_conditions = v,
                 other => {
                     let mut parts = other.splitn(3, '-');
@@ -569,6 +580,9 @@ fn apply(tr: &Tr, f: &ServiceForm, base: &Service) -> (Service, Vec<FormError>, 
         other => other,
     };
     s.location.address = non_empty(&f.address);
+    if super::structures::set_postcode(&mut s.location, &f.postcode).is_err() {
+        err("postcode", tr.t("pro-error-postcode"));
+    }
     s.access_conditions = non_empty(&f.access_conditions);
     (s, errors, mark)
 }

@@ -94,34 +94,37 @@ fn apply(tr: &Tr, f: &StructureForm, base: &Structure) -> Result<Structure, Vec<
     };
     s.location.address = non_empty(&f.address);
     s.location.address_complement = non_empty(&f.address_complement);
-    match non_empty(&f.postcode) {
-        None => {
-            s.location.postcode = None;
-        }
-        Some(p) => match Postcode::parse(&p) {
-            Ok(pc) if s.location.postcode.as_ref() == Some(&pc) => {}
-            Ok(pc) => {
-                // A new postcode: the commune is the metropolis's one for it (the first, for a
-                // postcode shared by several); the coordinates go with the old address, so they
-                // are dropped rather than left pointing elsewhere.
-                match geography().by_postcode(&pc).first() {
-                    Some(c) => {
-                        s.location.commune = Some(c.name.clone());
-                        s.location.insee = Some(c.insee.clone());
-                        s.location.point = None;
-                        s.location.postcode = Some(pc);
-                    }
-                    None => err("postcode", "pro-error-postcode"),
-                }
-            }
-            Err(_) => err("postcode", "pro-error-postcode"),
-        },
+    if set_postcode(&mut s.location, &f.postcode).is_err() {
+        err("postcode", "pro-error-postcode");
     }
     if errors.is_empty() {
         Ok(s)
     } else {
         Err(errors)
     }
+}
+
+/// Sets the postcode of a place typed in a form. A new postcode moves the place to the
+/// metropolis's commune of it (the first, for a postcode shared by several), and its point to
+/// that commune's centre: the point of the old address would be wrong, the centre is where
+/// "near me" and distances will count from until coordinates are given again. An empty field
+/// clears the postcode; one of no commune of the Métropole is refused (`Err`, nothing changed).
+pub fn set_postcode(l: &mut relais_domain::Location, raw: &str) -> Result<(), ()> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        l.postcode = None;
+        return Ok(());
+    }
+    let pc = Postcode::parse(raw).map_err(|_| ())?;
+    if l.postcode.as_ref() == Some(&pc) {
+        return Ok(());
+    }
+    let c = *geography().by_postcode(&pc).first().ok_or(())?;
+    l.commune = Some(c.name.clone());
+    l.insee = Some(c.insee.clone());
+    l.point = Some(c.centre);
+    l.postcode = Some(pc);
+    Ok(())
 }
 
 #[derive(Debug, Template)]
