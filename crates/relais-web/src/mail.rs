@@ -238,6 +238,81 @@ mod tests {
         assert!(eml.contains("réseau d’accès"), "readable French: {eml}");
     }
 
+    /// A minimal SMTP server on 127.0.0.1 that accepts one message and returns its DATA.
+    async fn smtp_sink() -> (u16, tokio::task::JoinHandle<String>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            let (read, mut write) = stream.into_split();
+            let mut lines = BufReader::new(read).lines();
+            write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+            let mut data = String::new();
+            let mut in_data = false;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if in_data {
+                    if line == "." {
+                        // The message is in; the client's pool may keep the connection open.
+                        write.write_all(b"250 queued\r\n").await.unwrap();
+                        break;
+                    } else {
+                        data.push_str(&line);
+                        data.push('\n');
+                    }
+                    continue;
+                }
+                let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+                let answer: &[u8] = match verb.as_str() {
+                    "EHLO" | "HELO" => b"250 sink\r\n",
+                    "DATA" => {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    }
+                    "QUIT" => {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                };
+                write.write_all(answer).await.unwrap();
+            }
+            data
+        });
+        (port, task)
+    }
+
+    #[tokio::test]
+    async fn with_an_smtp_url_mails_go_through_smtp() {
+        let (port, sink) = smtp_sink().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = Mailer::new(
+            Some(&format!("smtp://127.0.0.1:{port}")),
+            &dir.path().join("outbox"),
+            "Relais <relais@example.org>",
+        )
+        .unwrap();
+        assert!(mailer.outbox().is_none());
+        mailer
+            .send(Mail {
+                to: Email::parse("claire@example.org").unwrap(),
+                subject: "Nouveau mot de passe".into(),
+                body: "Bonjour,\nle lien : http://127.0.0.1/pro/lien/xyz\n".into(),
+            })
+            .await
+            .unwrap();
+        let data = tokio::time::timeout(std::time::Duration::from_secs(10), sink)
+            .await
+            .expect("the sink got the message")
+            .unwrap();
+        assert!(data.contains("To: claire@example.org"), "{data}");
+        assert!(data.contains("/pro/lien/xyz"), "{data}");
+        assert!(
+            !dir.path().join("outbox").exists(),
+            "nothing written to the outbox"
+        );
+    }
+
     #[test]
     fn a_bad_smtp_url_or_sender_is_refused() {
         let dir = tempfile::tempdir().unwrap();

@@ -2090,3 +2090,33 @@ async fn a_service_moves_to_another_commune_by_its_postcode() {
         "{found}"
     );
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session() {
+    let app = ProApp::new().await;
+    let (_, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let mut phone = app.browser();
+    let (secret, _) = phone.join(&link, PASSWORD).await;
+    let mut desk = app.browser();
+    let a = desk.sign_in("claire@example.org", PASSWORD, &secret).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(phone.signed_in().await && desk.signed_in().await);
+    let account = desk.get("/pro/compte").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(
+        account.body.contains("Codes de secours restants : 10"),
+        "{}",
+        account.body
+    );
+    let csrf = hidden(&account.body, "csrf").unwrap();
+    let before = app.journal_len().await;
+    let a = desk
+        .post("/pro/deconnexion-partout", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(a.location.as_deref(), Some("/pro/connexion"));
+    assert_eq!(app.journal_len().await, before + 1);
+    assert_eq!(app.last_event().await.action, "auth.sign_out_everywhere");
+    assert!(!phone.signed_in().await && !desk.signed_in().await);
+}
