@@ -360,6 +360,11 @@ pub trait Accounts: Send + Sync {
         event: NewEvent,
     ) -> Result<(), StoreError>;
 
+    /// An operator's remedy for a lost phone and lost recovery codes: removes the second factor
+    /// and the recovery codes and ends every session, in one transaction with `event`; the next
+    /// sign-in enrols a new factor. `false` (nothing written) when the user has none.
+    async fn reset_second_factor(&self, user: UserId, event: NewEvent) -> Result<bool, StoreError>;
+
     /// Accepts TOTP time step `step` for `user` once: `true` and `totp_last_step = step` when
     /// `step` is greater than the last step used; `false` (replay) otherwise, writing nothing.
     async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;

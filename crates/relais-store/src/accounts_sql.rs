@@ -556,6 +556,35 @@ macro_rules! impl_accounts {
                 Ok(())
             }
 
+            async fn reset_second_factor(
+                &self,
+                user: relais_domain::accounts::UserId,
+                event: relais_domain::journal::NewEvent,
+            ) -> Result<bool, $crate::StoreError> {
+                use $crate::accounts_rows::*;
+                let mut tx = $begin(&self.pool).await?;
+                let done = sqlx::query(
+                    "UPDATE users SET totp_secret = NULL, totp_last_step = NULL \
+                     WHERE id = $1 AND totp_secret IS NOT NULL",
+                )
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                for sql in [
+                    "DELETE FROM recovery_codes WHERE user_id = $1",
+                    "DELETE FROM sessions WHERE user_id = $1",
+                ] {
+                    sqlx::query(sql).bind(user.0).execute(&mut *tx).await?;
+                }
+                let event = fill_event(event, None, Some(user.to_string()));
+                $append(&mut *tx, event).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
             async fn use_totp_step(
                 &self,
                 user: relais_domain::accounts::UserId,

@@ -2120,3 +2120,51 @@ async fn signing_out_everywhere_ends_every_session() {
     assert_eq!(app.last_event().await.action, "auth.sign_out_everywhere");
     assert!(!phone.signed_in().await && !desk.signed_in().await);
 }
+
+#[tokio::test]
+async fn after_an_operators_reset_the_next_sign_in_enrols_a_new_second_factor() {
+    let app = ProApp::new().await;
+    let (_, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let user = app
+        .store
+        .find_user_by_email(&Email::parse("claire@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    // What `relais admin reset-2fa` does: one event, every session ended.
+    let before = app.journal_len().await;
+    let e = NewEvent::system(app.now(), "cli", "auth.second_factor_reset");
+    assert!(
+        app.store
+            .reset_second_factor(user.id, e.clone())
+            .await
+            .unwrap()
+    );
+    assert_eq!(app.journal_len().await, before + 1);
+    assert!(!claire.signed_in().await);
+    assert!(
+        !app.store.reset_second_factor(user.id, e).await.unwrap(),
+        "nothing to reset"
+    );
+    assert_eq!(app.journal_len().await, before + 1);
+    // The password, then enrolment again (not the code page).
+    let csrf = claire.field("/pro/connexion", "csrf").await;
+    let a = claire
+        .post(
+            "/pro/connexion",
+            &[
+                ("csrf", &csrf),
+                ("email", "claire@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(a.location.as_deref(), Some("/pro/2fa"));
+    let page = claire.get("/pro/2fa").await;
+    assert!(page.body.contains("<svg"));
+    assert_eq!(app.store.recovery_codes_left(user.id).await.unwrap(), 0);
+}

@@ -162,6 +162,16 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// Removes the second factor of EMAIL (a lost phone and lost recovery codes) and ends their
+    /// sessions: at the next sign-in, after the password, they enrol a new one. Check who is
+    /// asking before running it.
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 /// `relais partner …`

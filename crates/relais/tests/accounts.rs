@@ -99,6 +99,13 @@ async fn the_first_admin_and_a_token_from_the_command_line() {
     assert!(!o.status.success());
     assert_eq!(journal_count(&db), before + 2);
 
+    // No second factor yet: nothing to reset, nothing written; an unknown address likewise.
+    for email in ["claire@example.org", "personne@example.org"] {
+        let o = relais(&db, &["admin", "reset-2fa", "--email", email]);
+        assert!(!o.status.success(), "{email}");
+    }
+    assert_eq!(journal_count(&db), before + 2);
+
     // A token: alone on the last line, for the partner named by its name.
     let o = relais(
         &db,

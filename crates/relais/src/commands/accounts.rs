@@ -96,6 +96,24 @@ pub async fn create_admin(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `relais admin reset-2fa`.
+pub async fn reset_second_factor(store: &DynStore, email: &str) -> anyhow::Result<ExitCode> {
+    let email = Email::parse(email).map_err(|_| anyhow::anyhow!("invalid email address"))?;
+    let user = store
+        .find_user_by_email(&email)
+        .await?
+        .context("no account has this address")?;
+    if store
+        .reset_second_factor(user.id, cli_event("auth.second_factor_reset"))
+        .await?
+    {
+        println!("second factor removed and sessions ended: the next sign-in enrols a new one");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        bail!("this account has no second factor yet: nothing to reset")
+    }
+}
+
 /// `relais partner attach`.
 pub async fn attach(
     store: &DynStore,

@@ -85,6 +85,12 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let store = open(&db.url).await?;
             accounts::create_admin(&store, &email, &partner, &structures, &site.public_url).await
         }
+        Command::Admin {
+            command: AdminCommand::Reset2fa { email, db },
+        } => {
+            let store = open(&db.url).await?;
+            accounts::reset_second_factor(&store, &email).await
+        }
         Command::Partner {
             command:
                 PartnerCommand::Attach {
