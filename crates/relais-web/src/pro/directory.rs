@@ -132,21 +132,14 @@ pub async fn dashboard(
                 .find(|(k, _)| k == "verifies")
         })
         .and_then(|(_, v)| v.parse().ok());
-    let mut structures = Vec::new();
-    let ids = match state.store.structures_of(partner.id).await {
-        Ok(ids) => ids,
-        Err(e) => return internal_error(locale, &e.into()),
+    // The same list (and order) as the new-service form's.
+    let structures = match structures_of(&state, &partner).await {
+        Ok(list) => list
+            .iter()
+            .map(|st| (format!("{base}/structures/{}", st.id), st.name.to_string()))
+            .collect(),
+        Err(e) => return internal_error(locale, &e),
     };
-    for id in ids {
-        match state.store.get_structure(id).await {
-            Ok(Some(st)) => {
-                structures.push((format!("{base}/structures/{id}"), st.name.to_string()))
-            }
-            Ok(None) => {}
-            Err(e) => return internal_error(locale, &e.into()),
-        }
-    }
-    structures.sort_by(|a, b| a.1.cmp(&b.1));
     let page = DashboardPage {
         structures,
         csrf: me.session.csrf.clone(),
@@ -160,12 +153,6 @@ pub async fn dashboard(
 }
 
 // --- Verified today ----------------------------------------------------------------------------
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct CsrfOnly {
-    csrf: String,
-}
 
 /// The service `sid` of `partner`, or `None` when it is not one of theirs (answered 404).
 async fn own_service(
@@ -190,7 +177,7 @@ pub async fn verify_one(
     OriginalUri(uri): OriginalUri,
     me: SignedIn,
     Path((pid, sid)): Path<(String, String)>,
-    axum::Form(form): axum::Form<CsrfOnly>,
+    axum::Form(form): axum::Form<super::signin::CsrfForm>,
 ) -> Response {
     if !me.csrf_ok(&form.csrf) {
         return csrf_refused(locale, &uri);
@@ -221,7 +208,7 @@ pub async fn verify_all(
     OriginalUri(uri): OriginalUri,
     me: SignedIn,
     Path(pid): Path<String>,
-    axum::Form(form): axum::Form<CsrfOnly>,
+    axum::Form(form): axum::Form<super::signin::CsrfForm>,
 ) -> Response {
     if !me.csrf_ok(&form.csrf) {
         return csrf_refused(locale, &uri);
