@@ -17,13 +17,25 @@
 //! the last Sunday of March) moves to the end of the gap; a time that happens twice (the repeated
 //! hour of the last Sunday of October) is its first occurrence. `status_at`, `next_change`,
 //! `intervals` and `day` all read that one model, so they always agree.
+//!
+//! Bounded work: every evaluation counts its [`Work`] — one unit per local day visited, plus one
+//! per rule each time a day's schedule is computed — and stops at a budget
+//! ([`EVALUATION_BUDGET`]), answering `unknown` from there on rather than running on. Most
+//! expressions only select days by weekday and `PH` (and their times never depend on the date,
+//! since Relais gives the crate no coordinates): their day schedule is then a function of the
+//! weekday and of whether that day and the day before are holidays, computed once per such
+//! kind of day, so that a year without any change (`10:00-11:00 off`) costs a year of cheap day
+//! steps, not a year of rule evaluations. Expressions that are too long ([`MAX_HOURS_CHARS`]) or
+//! whose worst case exceeds the budget ([`OpeningHours::cost`]) are refused where a directory
+//! stores hours ([`OpeningHours::parse_for_directory`]).
 
 use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{
-    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta,
+    TimeZone, Utc,
 };
 use chrono_tz::Europe::Paris;
 use compact_calendar::CompactCalendar;
@@ -42,6 +54,22 @@ const PH_YEARS: std::ops::RangeInclusive<i32> = 1950..=2200;
 
 /// How far `next_change` looks ahead: 366 local days after the day of the instant asked about.
 pub const NEXT_CHANGE_HORIZON_DAYS: u64 = 366;
+
+/// Longest expression accepted, in characters (the longest in the real data·inclusion sample is
+/// under 200; a week with two ranges a day and a few exceptions takes about 120).
+pub const MAX_HOURS_CHARS: usize = 1000;
+
+/// Work units one evaluation may spend (see [`Work`]): the worst case of a year's look-ahead for
+/// an expression of a few dozen rules selecting days by month or week, and far above what a
+/// weekday-and-`PH` expression ever needs. Past it, the answer is `unknown`.
+pub const EVALUATION_BUDGET: u32 = 40_000;
+
+/// Local days the longest walk visits (`next_change`: the day asked about and the horizon).
+const WALK_DAYS_MAX: u32 = NEXT_CHANGE_HORIZON_DAYS as u32 + 2;
+
+/// Kinds of day a weekday-and-`PH` expression can tell apart: the weekday, whether the day is a
+/// public holiday and whether the day before was (times past midnight spill into the next day).
+const DAY_KINDS: usize = 7 * 2 * 2;
 
 const MINUTES_PER_DAY: u16 = 24 * 60;
 
@@ -64,12 +92,70 @@ impl From<RuleKind> for Status {
     }
 }
 
-/// A refused expression: the parser's message and where it stopped (0-based character offset).
+/// A refused expression: why, the parser's message and where it stopped (0-based character
+/// offset; 0 when no place is to blame).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("horaires invalides (caractère {position}) : {message}")]
 pub struct HoursError {
+    pub kind: HoursErrorKind,
     pub message: String,
     pub position: usize,
+}
+
+/// Why an expression was refused, as a code the edges translate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoursErrorKind {
+    /// Not OSM `opening_hours` syntax.
+    Syntax,
+    /// Longer than [`MAX_HOURS_CHARS`].
+    TooLong,
+    /// Readable, but its worst-case evaluation exceeds [`EVALUATION_BUDGET`].
+    TooCostly,
+}
+
+/// Work done by one evaluation, against a limit: one unit per local day visited, plus one per
+/// rule of the expression each time the schedule of a day is computed by the crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Work {
+    spent: u32,
+    limit: u32,
+}
+
+impl Work {
+    /// A meter allowing `limit` units.
+    pub fn new(limit: u32) -> Self {
+        Self { spent: 0, limit }
+    }
+
+    /// A meter allowing [`EVALUATION_BUDGET`] units.
+    pub fn budget() -> Self {
+        Self::new(EVALUATION_BUDGET)
+    }
+
+    /// Units spent so far (never more than the limit).
+    pub fn spent(&self) -> u32 {
+        self.spent
+    }
+
+    /// Whether an evaluation stopped for lack of budget.
+    pub fn exhausted(&self) -> bool {
+        self.spent >= self.limit
+    }
+
+    /// Takes `units` if they are left; otherwise spends everything and says no.
+    fn charge(&mut self, units: u32) -> bool {
+        match self.spent.checked_add(units) {
+            Some(total) if total <= self.limit => {
+                self.spent = total;
+                true
+            }
+            _ => {
+                self.spent = self.limit;
+                false
+            }
+        }
+    }
 }
 
 /// A valid OSM `opening_hours` expression, parsed once: compared and serialized by its text.
@@ -83,19 +169,78 @@ pub struct OpeningHours {
 /// Expressions already compiled, shared by every service that uses the same text: a directory
 /// repeats a few hundred expressions over tens of thousands of services, and a compiled rule set
 /// is far larger than its text. Parsing is pure, so sharing the result changes nothing but time
-/// and memory. Bounded: past [`COMPILED_CACHE_MAX`] distinct expressions, new ones are compiled
-/// without being kept.
-static COMPILED_CACHE: std::sync::OnceLock<
-    std::sync::Mutex<std::collections::HashMap<Arc<str>, Arc<Compiled>>>,
-> = std::sync::OnceLock::new();
+/// and memory. Only the directory's own expressions enter it (stored or written hours, see
+/// [`OpeningHours::parse_for_directory`]); anyone may read it, but what an anonymous caller asks
+/// `/evaluate` is compiled and dropped. Bounded by an estimate of the bytes it holds
+/// ([`COMPILED_CACHE_MAX_BYTES`]): past it, new expressions are compiled without being kept.
+static COMPILED_CACHE: OnceLock<std::sync::Mutex<CompiledCache>> = OnceLock::new();
 
-/// Most distinct expressions kept in the shared cache.
-pub const COMPILED_CACHE_MAX: usize = 100_000;
+#[derive(Default)]
+struct CompiledCache {
+    map: std::collections::HashMap<Arc<str>, Arc<Compiled>>,
+    bytes: usize,
+}
+
+/// Most bytes (estimated, see [`compiled_bytes`]) the shared cache holds: 16 MiB, room for
+/// about 40,000 typical expressions of 30 characters, or 670 of the longest.
+pub const COMPILED_CACHE_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// An estimate of what a compiled expression holds in memory: measured at about 24 bytes per
+/// character of text (1,500 distinct 986-character expressions took 36 MB), plus a fixed part.
+fn compiled_bytes(raw: &str) -> usize {
+    512 + 24 * raw.len()
+}
 
 /// The expression cut at its `||` separators, each part ready for the crate's evaluator, with
 /// state-less comment rules already turned `unknown`.
 struct Compiled {
     segments: Vec<Engine>,
+    /// Rules of each segment: the work of computing one day's schedule with it.
+    rules: Vec<u32>,
+    /// Whether every rule selects days by weekday and holiday alone (see the module doc).
+    by_kind_of_day: bool,
+}
+
+impl Compiled {
+    fn new(segments: Vec<Engine>) -> Self {
+        let rules = segments
+            .iter()
+            .map(|e| e.get_expression().rules.len().max(1) as u32)
+            .collect();
+        let by_kind_of_day = segments
+            .iter()
+            .all(|e| e.get_expression().rules.iter().all(selects_by_kind_of_day));
+        Self {
+            segments,
+            rules,
+            by_kind_of_day,
+        }
+    }
+
+    fn day_cost(&self) -> u32 {
+        self.rules.iter().sum()
+    }
+}
+
+/// Whether a rule's days depend only on the weekday and on `PH`/`SH` of that very day: no
+/// year, month-day or week selector, no n-th weekday of the month, no offset.
+fn selects_by_kind_of_day(rule: &opening_hours_syntax::rules::RuleSequence) -> bool {
+    use opening_hours_syntax::rules::day::WeekDayRange;
+    let days = &rule.day_selector;
+    days.year.is_empty()
+        && days.monthday.is_empty()
+        && days.week.is_empty()
+        && days.weekday.iter().all(|w| match w {
+            WeekDayRange::Fixed {
+                offset,
+                nth_from_start,
+                nth_from_end,
+                ..
+            } => {
+                *offset == 0 && nth_from_start.iter().all(|b| *b) && nth_from_end.iter().all(|b| *b)
+            }
+            WeekDayRange::Holiday { offset, .. } => *offset == 0,
+        })
 }
 
 impl fmt::Debug for OpeningHours {
@@ -112,15 +257,54 @@ impl PartialEq for OpeningHours {
 impl Eq for OpeningHours {}
 
 impl OpeningHours {
-    /// Parses an expression (surrounding blanks ignored). On error, `position` counts characters
-    /// of `s` as given; it is 0 when the parser names no place (e.g. a number out of range).
+    /// Parses an expression (surrounding blanks ignored) of at most [`MAX_HOURS_CHARS`]
+    /// characters. On error, `position` counts characters of `s` as given; it is 0 when the parser
+    /// names no place (e.g. a number out of range). The shared cache is read, never filled: use
+    /// [`Self::parse_for_directory`] for hours a directory keeps.
     pub fn parse(s: &str) -> Result<Self, HoursError> {
+        if s.trim().chars().count() > MAX_HOURS_CHARS {
+            return Err(HoursError {
+                kind: HoursErrorKind::TooLong,
+                message: format!("{MAX_HOURS_CHARS} caractères au plus"),
+                position: 0,
+            });
+        }
+        Self::compile_text(s)
+    }
+
+    /// Parses hours a directory will keep and show (a partner's form or API write, an import):
+    /// as [`Self::parse`], and refused when the worst case of evaluating them exceeds the budget
+    /// ([`HoursErrorKind::TooCostly`]), so that no stored expression can make pages slow.
+    pub fn parse_for_directory(s: &str) -> Result<Self, HoursError> {
+        let hours = Self::parse(s)?;
+        if hours.cost() > EVALUATION_BUDGET {
+            return Err(HoursError {
+                kind: HoursErrorKind::TooCostly,
+                message: "expression trop complexe à évaluer : simplifiez-la (moins de règles)"
+                    .into(),
+                position: 0,
+            });
+        }
+        hours.remember();
+        Ok(hours)
+    }
+
+    /// Reads hours stored earlier, whatever their length or cost (they were accepted then;
+    /// evaluation stays bounded by the budget). Shared through the cache.
+    fn read_stored(s: &str) -> Result<Self, HoursError> {
+        let hours = Self::compile_text(s)?;
+        hours.remember();
+        Ok(hours)
+    }
+
+    fn compile_text(s: &str) -> Result<Self, HoursError> {
         let leading = s.chars().take_while(|c| c.is_whitespace()).count();
         let raw = s.trim();
         let cache = COMPILED_CACHE.get_or_init(Default::default);
         if let Some((raw, compiled)) = cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .map
             .get_key_value(raw)
         {
             return Ok(Self {
@@ -129,24 +313,59 @@ impl OpeningHours {
             });
         }
         let engine: Engine = raw.parse().map_err(|e| hours_error(raw, leading, &e))?;
-        let compiled = Arc::new(compile(raw, engine));
-        let raw: Arc<str> = Arc::from(raw);
-        let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() < COMPILED_CACHE_MAX {
-            map.insert(Arc::clone(&raw), Arc::clone(&compiled));
-        }
-        Ok(Self { raw, compiled })
+        Ok(Self {
+            raw: Arc::from(raw),
+            compiled: Arc::new(compile(raw, engine)),
+        })
     }
+
+    /// Keeps the compiled expression in the shared cache, while it has room.
+    fn remember(&self) {
+        let cache = COMPILED_CACHE.get_or_init(Default::default);
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.map.contains_key(&self.raw) {
+            return;
+        }
+        let bytes = compiled_bytes(&self.raw);
+        if cache.bytes + bytes <= COMPILED_CACHE_MAX_BYTES {
+            cache.bytes += bytes;
+            cache
+                .map
+                .insert(Arc::clone(&self.raw), Arc::clone(&self.compiled));
+        }
+    }
+
     /// The expression as written.
     pub fn as_str(&self) -> &str {
         &self.raw
     }
+
+    /// An upper bound of the [`Work`] of the longest evaluation (`next_change` over the whole
+    /// horizon, with no change found): a day step for each day, plus each day's schedule — once
+    /// per kind of day for weekday-and-`PH` expressions, once per day otherwise.
+    pub fn cost(&self) -> u32 {
+        let c = &self.compiled;
+        let schedules = if c.by_kind_of_day {
+            DAY_KINDS as u32
+        } else {
+            WALK_DAYS_MAX
+        };
+        WALK_DAYS_MAX.saturating_add(schedules.saturating_mul(c.day_cost()))
+    }
+}
+
+/// Cached compiled expressions and the bytes they are estimated to hold (for tests and
+/// `/metrics`).
+pub fn compiled_cache_usage() -> (usize, usize) {
+    let cache = COMPILED_CACHE.get_or_init(Default::default);
+    let cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    (cache.map.len(), cache.bytes)
 }
 
 impl TryFrom<String> for OpeningHours {
     type Error = HoursError;
     fn try_from(s: String) -> Result<Self, HoursError> {
-        Self::parse(&s)
+        Self::read_stored(&s)
     }
 }
 impl From<OpeningHours> for String {
@@ -169,11 +388,13 @@ fn hours_error(raw: &str, leading: usize, err: &opening_hours_syntax::Error) -> 
                 .min(raw.len());
             let chars = raw.char_indices().take_while(|(i, _)| *i < byte).count();
             HoursError {
+                kind: HoursErrorKind::Syntax,
                 message: pest_err.variant.message().into_owned(),
                 position: leading + chars,
             }
         }
         other => HoursError {
+            kind: HoursErrorKind::Syntax,
             message: other.to_string(),
             position: 0,
         },
@@ -239,9 +460,7 @@ fn compile(raw: &str, engine: Engine) -> Compiled {
         .skip(1)
         .any(|r| r.operator == RuleOperator::Fallback);
     if !changed && !has_fallback {
-        return Compiled {
-            segments: vec![engine],
-        };
+        return Compiled::new(vec![engine]);
     }
     let mut parts: Vec<Vec<_>> = vec![Vec::new()];
     for mut rule in rules {
@@ -260,9 +479,7 @@ fn compile(raw: &str, engine: Engine) -> Compiled {
         .map(|rules| OpeningHoursExpression { rules }.to_string().parse().ok())
         .collect();
     // The crate prints what it parses; should a rewrite ever not parse back, keep its own reading.
-    Compiled {
-        segments: segments.unwrap_or_else(|| vec![engine]),
-    }
+    Compiled::new(segments.unwrap_or_else(|| vec![engine]))
 }
 
 /// A span of time with one status, in UTC, half-open `[start, end)`.
@@ -426,6 +643,43 @@ fn holidays(zone: HolidayZone) -> &'static ContextHolidays {
     })
 }
 
+/// Dates on which a day's schedule may be shared by its kind (see the module doc): the crate
+/// answers nothing outside its own range, so its edges are computed day by day.
+const KIND_CACHE_DATES: std::ops::Range<NaiveDate> = {
+    match (
+        NaiveDate::from_ymd_opt(1901, 1, 1),
+        NaiveDate::from_ymd_opt(9998, 1, 1),
+    ) {
+        (Some(start), Some(end)) => start..end,
+        _ => panic!("valid dates"),
+    }
+};
+
+/// The schedule of each kind of day met during one walk, by weekday × holiday × holiday before.
+type KindsOfDay = [Option<Vec<Span>>; DAY_KINDS];
+
+/// How a walk over days ended.
+enum Walked {
+    /// Every day asked for was visited.
+    Done,
+    /// The visitor stopped it.
+    Stopped,
+    /// The budget ran out before the day starting at this instant.
+    OutOfWork(DateTime<Utc>),
+}
+
+/// The status at an instant and what follows, as far as the budget allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outlook {
+    /// The status at the instant (`unknown` if the budget did not reach it).
+    pub status: Status,
+    /// The next change, if one was found within the horizon.
+    pub next_change: Option<DateTime<Utc>>,
+    /// Set when the budget ran out: the search stopped there, so no change found says nothing
+    /// of what comes after.
+    pub searched_until: Option<DateTime<Utc>>,
+}
+
 /// Evaluates a service's hours with its closures and holiday zone.
 ///
 /// Closures apply even without hours: a closed day is known to be closed.
@@ -498,19 +752,75 @@ impl Timetable {
         spans
     }
 
+    /// The schedule of one local day, closures applied, as spans covering `[00:00, 24:00)`,
+    /// charged to `work` (see [`Work`]), and whether the day is a public holiday; `None` when the
+    /// budget is spent. `kinds` keeps the schedule of each kind of day already computed in this
+    /// walk (see the module doc); other days are computed into `owned`.
+    fn day_spans<'a>(
+        &self,
+        date: NaiveDate,
+        holiday_before: bool,
+        kinds: &'a mut KindsOfDay,
+        owned: &'a mut Vec<Span>,
+        work: &mut Work,
+    ) -> Option<(&'a [Span], bool)> {
+        let holiday = holidays(self.zone).get_public().contains(date);
+        if !work.charge(1) {
+            return None;
+        }
+        let compiled = match &self.hours {
+            Some(hours) if self.closure_on(date).is_none() => &hours.compiled,
+            _ => {
+                *owned = self.local_spans(date);
+                return Some((owned, holiday));
+            }
+        };
+        let key = (compiled.by_kind_of_day && KIND_CACHE_DATES.contains(&date)).then(|| {
+            date.weekday().num_days_from_monday() as usize * 4
+                + usize::from(holiday) * 2
+                + usize::from(holiday_before)
+        });
+        let Some(key) = key else {
+            if !work.charge(compiled.day_cost()) {
+                return None;
+            }
+            *owned = self.local_spans(date);
+            return Some((owned, holiday));
+        };
+        let slot = &mut kinds[key];
+        if slot.is_none() {
+            if !work.charge(compiled.day_cost()) {
+                return None;
+            }
+            *slot = Some(self.local_spans(date));
+        }
+        slot.as_deref().map(|spans| (spans, holiday))
+    }
+
     /// Calls `f` with the spans of each local day from `date` on, in time order, as instants,
-    /// until `f` breaks or `days` days have been visited.
+    /// until `f` breaks or `days` days have been visited or `work` runs out.
     fn walk(
         &self,
         date: NaiveDate,
         days: u64,
+        work: &mut Work,
         mut f: impl FnMut(DateTime<Utc>, DateTime<Utc>, &Span) -> ControlFlow<()>,
-    ) {
+    ) -> Walked {
+        let mut kinds: KindsOfDay = std::array::from_fn(|_| None);
+        let mut owned = Vec::new();
         let mut date = date;
         let mut midnight = local_midnight(date);
+        let mut holiday_before = date
+            .pred_opt()
+            .is_some_and(|d| holidays(self.zone).get_public().contains(d));
         for _ in 0..days {
             let Some(next_date) = date.checked_add_days(Days::new(1)) else {
-                return;
+                return Walked::Done;
+            };
+            let Some((spans, holiday)) =
+                self.day_spans(date, holiday_before, &mut kinds, &mut owned, work)
+            else {
+                return Walked::OutOfWork(midnight);
             };
             let next_midnight = local_midnight(next_date);
             let regular = next_midnight - midnight == TimeDelta::days(1);
@@ -525,23 +835,31 @@ impl Timetable {
                 }
             };
             let mut last_end = midnight;
-            for span in self.local_spans(date) {
+            for span in spans {
                 let start = place(span.start).max(last_end);
                 let end = place(span.end).max(start);
                 last_end = end;
-                if start < end && f(start, end, &span).is_break() {
-                    return;
+                if start < end && f(start, end, span).is_break() {
+                    return Walked::Stopped;
                 }
             }
+            holiday_before = holiday;
             date = next_date;
             midnight = next_midnight;
         }
+        Walked::Done
     }
 
-    /// The status at an instant.
+    /// The status at an instant (`unknown` if even that day exceeds the budget).
     pub fn status_at(&self, at: DateTime<Utc>) -> Status {
+        self.status_within(at, &mut Work::budget())
+    }
+
+    /// The status at an instant, spending at most what `work` has left (`unknown` past it): one
+    /// day's schedule.
+    pub fn status_within(&self, at: DateTime<Utc>, work: &mut Work) -> Status {
         let mut status = Status::Unknown;
-        self.walk(local_date(at), 1, |start, end, span| {
+        self.walk(local_date(at), 1, work, |start, end, span| {
             if start <= at && at < end {
                 status = span.status;
                 return ControlFlow::Break(());
@@ -552,74 +870,82 @@ impl Timetable {
     }
 
     /// The next instant strictly after `at` when the status changes, if any within
-    /// [`NEXT_CHANGE_HORIZON_DAYS`] local days.
+    /// [`NEXT_CHANGE_HORIZON_DAYS`] local days and the [`EVALUATION_BUDGET`].
     pub fn next_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.status_and_next_change(at).1
     }
 
     /// The status at `at` and the next instant it changes (see [`Timetable::next_change`]), in
-    /// one pass.
+    /// one pass, within the [`EVALUATION_BUDGET`].
     pub fn status_and_next_change(&self, at: DateTime<Utc>) -> (Status, Option<DateTime<Utc>>) {
-        let today = local_date(at);
-        // Shortcut for constant hours (`24/7`, `off`, a bare comment): the crate skips unchanging
-        // days itself, where the walk below would evaluate a year of days one by one.
-        if let [engine] = &*self.engines
-            && !self.closures.iter().any(|c| c.to >= today)
-        {
-            let horizon = today.checked_add_days(Days::new(NEXT_CHANGE_HORIZON_DAYS + 1));
-            let next = engine.next_change(at.with_timezone(&Paris).naive_local());
-            if next.is_none() || horizon.is_some_and(|h| next.is_some_and(|n| n.date() > h)) {
-                return (self.status_at(at), None);
-            }
-        }
+        let outlook = self.outlook(at, &mut Work::budget());
+        (outlook.status, outlook.next_change)
+    }
+
+    /// The status at `at` and the next change within the horizon, spending at most what `work`
+    /// has left: see [`Outlook`].
+    pub fn outlook(&self, at: DateTime<Utc>, work: &mut Work) -> Outlook {
         let mut current = None;
         let mut change = None;
-        self.walk(today, NEXT_CHANGE_HORIZON_DAYS + 1, |start, end, span| {
-            if end <= at {
-                return ControlFlow::Continue(());
-            }
-            match current {
-                None => current = Some(span.status),
-                Some(status) if status != span.status => {
-                    change = Some(start);
-                    return ControlFlow::Break(());
+        let walked = self.walk(
+            local_date(at),
+            NEXT_CHANGE_HORIZON_DAYS + 1,
+            work,
+            |start, end, span| {
+                if end <= at {
+                    return ControlFlow::Continue(());
                 }
-                Some(_) => {}
-            }
-            ControlFlow::Continue(())
-        });
-        (current.unwrap_or(Status::Unknown), change)
+                match current {
+                    None => current = Some(span.status),
+                    Some(status) if status != span.status => {
+                        change = Some(start);
+                        return ControlFlow::Break(());
+                    }
+                    Some(_) => {}
+                }
+                ControlFlow::Continue(())
+            },
+        );
+        Outlook {
+            status: current.unwrap_or(Status::Unknown),
+            next_change: change,
+            searched_until: match walked {
+                Walked::OutOfWork(at) => Some(at),
+                Walked::Done | Walked::Stopped => None,
+            },
+        }
     }
 
     /// Contiguous spans covering `[from, to)`, adjacent spans of equal status merged (empty when
-    /// `from >= to`).
+    /// `from >= to`). Should the [`EVALUATION_BUDGET`] run out, the rest is `unknown`.
     pub fn intervals(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Interval> {
         let mut out: Vec<Interval> = Vec::new();
         if from >= to {
             return out;
         }
+        let push = |out: &mut Vec<Interval>, start, end, status| match out.last_mut() {
+            Some(last) if last.status == status && last.end == start => last.end = end,
+            _ => out.push(Interval { start, end, status }),
+        };
         let first = local_date(from);
         let days = (local_date(to) - first).num_days().max(0) as u64 + 1;
-        self.walk(first, days, |start, end, span| {
+        let walked = self.walk(first, days, &mut Work::budget(), |start, end, span| {
             if start >= to {
                 return ControlFlow::Break(());
             }
             let start = start.max(from);
             let end = end.min(to);
             if start < end {
-                match out.last_mut() {
-                    Some(last) if last.status == span.status && last.end == start => {
-                        last.end = end;
-                    }
-                    _ => out.push(Interval {
-                        start,
-                        end,
-                        status: span.status,
-                    }),
-                }
+                push(&mut out, start, end, span.status);
             }
             ControlFlow::Continue(())
         });
+        if let Walked::OutOfWork(stop) = walked {
+            let start = stop.clamp(from, to);
+            if start < to {
+                push(&mut out, start, to, Status::Unknown);
+            }
+        }
         out
     }
 
@@ -1099,6 +1425,218 @@ mod tests {
         );
     }
 
+    /// The probe's expressions (issue 9): a year without any change, written in the ways that
+    /// made the crate scan day by day to the year 10000.
+    fn probe_expressions() -> Vec<String> {
+        let rule = "Mo-Su 10:00-11:00 off";
+        vec![
+            "10:00-11:00 off".to_string(),
+            vec!["10:00-11:00 off"; 16].join("; "),
+            vec![rule; 42].join("; "),
+            vec![rule; 42].join(", "),
+            vec!["Mo-Su 10:00-34:00 off"; 42].join("; "),
+        ]
+    }
+
+    #[test]
+    fn probe_expressions_take_little_work() {
+        let at = paris(2026, 12, 7, 10, 30);
+        for expr in probe_expressions() {
+            let hours = oh(&expr);
+            assert!(expr.chars().count() <= MAX_HOURS_CHARS);
+            let rules = hours.compiled.day_cost();
+            let t = Timetable::new(Some(hours.clone()), HolidayZone::Metropole, Vec::new());
+            let mut work = Work::budget();
+            let outlook = t.outlook(at, &mut work);
+            assert_eq!(outlook.status, Status::Closed, "{expr}");
+            assert_eq!(outlook.next_change, None, "{expr}");
+            assert_eq!(
+                outlook.searched_until, None,
+                "{expr}: the whole horizon was searched"
+            );
+            // A day step per day of the horizon, and each kind of day's schedule at most once.
+            assert!(
+                work.spent() <= WALK_DAYS_MAX + DAY_KINDS as u32 * rules,
+                "{expr}: {} units",
+                work.spent()
+            );
+            assert!(hours.cost() <= EVALUATION_BUDGET, "{expr}");
+            assert!(OpeningHours::parse_for_directory(&expr).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_spent_budget_answers_unknown_from_there_on() {
+        // Alternate weeks are computed day by day: 25 rules cost 25 units a day, plus the step.
+        let expr = vec!["week 01-53/2 Mo 10:00-11:00 off"; 25].join("; ");
+        let t = table(&expr);
+        let at = paris(2026, 6, 3, 15, 0);
+        let mut work = Work::new(5 * 26);
+        let outlook = t.outlook(at, &mut work);
+        assert!(work.exhausted());
+        assert_eq!(outlook.status, Status::Closed);
+        assert_eq!(outlook.next_change, None);
+        let stop = outlook.searched_until.expect("the search stopped");
+        assert!(stop > at && stop <= at + TimeDelta::days(6), "{stop}");
+        // Not even the first day: unknown.
+        let mut work = Work::new(3);
+        let outlook = t.outlook(at, &mut work);
+        assert_eq!(outlook.status, Status::Unknown);
+        assert_eq!(outlook.searched_until, Some(local_midnight(d(2026, 6, 3))));
+    }
+
+    #[test]
+    fn length_and_cost_limits() {
+        let long = format!("Mo 10:00-12:00;{}", "x".repeat(MAX_HOURS_CHARS));
+        assert_eq!(
+            OpeningHours::parse(&long).unwrap_err().kind,
+            HoursErrorKind::TooLong
+        );
+        // Blanks around do not count.
+        assert!(OpeningHours::parse(&format!("  {}  ", "Mo 10:00-12:00")).is_ok());
+        // 111 month rules, each computed on each of the 368 days: beyond the budget.
+        let costly = vec!["Jan off"; 111].join(";");
+        assert!(costly.chars().count() <= MAX_HOURS_CHARS);
+        let hours = oh(&costly);
+        assert!(hours.cost() > EVALUATION_BUDGET);
+        assert_eq!(
+            OpeningHours::parse_for_directory(&costly).unwrap_err().kind,
+            HoursErrorKind::TooCostly
+        );
+        // Read back from storage (accepted before the limit), it still evaluates within budget.
+        let stored: OpeningHours = serde_json::from_value(serde_json::json!(costly)).unwrap();
+        let t = Timetable::new(Some(stored), HolidayZone::Metropole, Vec::new());
+        let mut work = Work::budget();
+        let outlook = t.outlook(paris(2026, 6, 3, 15, 0), &mut work);
+        assert!(work.spent() <= EVALUATION_BUDGET);
+        assert!(outlook.searched_until.is_some());
+    }
+
+    #[test]
+    fn anonymous_parses_do_not_fill_the_shared_cache() {
+        let expr = "Mo 10:00-11:07; Tu 10:00-11:07 \"pas gardé\"";
+        let _ = oh(expr);
+        assert!(!is_cached(expr));
+        let _ = OpeningHours::parse_for_directory(expr).unwrap();
+        assert!(is_cached(expr));
+        let (_, bytes) = compiled_cache_usage();
+        assert!(bytes <= COMPILED_CACHE_MAX_BYTES);
+    }
+
+    fn is_cached(raw: &str) -> bool {
+        COMPILED_CACHE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap()
+            .map
+            .contains_key(raw)
+    }
+
+    /// The same hours evaluated day by day, without sharing schedules between kinds of day.
+    fn day_by_day(t: &Timetable) -> Timetable {
+        let hours = t.hours.as_ref().map(|h| OpeningHours {
+            raw: Arc::clone(&h.raw),
+            compiled: Arc::new(Compiled {
+                segments: h.compiled.segments.clone(),
+                rules: h.compiled.rules.clone(),
+                by_kind_of_day: false,
+            }),
+        });
+        Timetable::new(hours, t.zone, t.closures.clone())
+    }
+
+    /// Pieces of generated expressions: every selector the grammar offers a partner, so that
+    /// both the shared (weekday and `PH`) and the day-by-day evaluations are exercised.
+    fn rule() -> impl Strategy<Value = String> {
+        let days = prop_oneof![
+            Just(String::new()),
+            Just("Mo-Fr ".to_string()),
+            Just("Sa,Su ".to_string()),
+            Just("We ".to_string()),
+            Just("PH ".to_string()),
+            Just("Mo-Sa,PH ".to_string()),
+            Just("Su[1] ".to_string()),
+            Just("week 01-53/2 Tu ".to_string()),
+            Just("Jan-Mar ".to_string()),
+            Just("Dec 24-Jan 02 ".to_string()),
+            Just("2027 Jun ".to_string()),
+            Just("PH -1 day ".to_string()),
+        ];
+        let times = prop_oneof![
+            Just(String::new()),
+            Just("10:00-11:00".to_string()),
+            Just("09:00-12:00,14:00-17:30".to_string()),
+            Just("22:00-02:00".to_string()),
+            Just("10:00-34:00".to_string()),
+            Just("00:00-24:00".to_string()),
+        ];
+        let state = prop_oneof![
+            Just(""),
+            Just(" off"),
+            Just(" open"),
+            Just(" unknown"),
+            Just(" \"sur rendez-vous\""),
+            Just(" closed \"travaux\""),
+        ];
+        (days, times, state).prop_map(|(d, t, s)| {
+            let rule = format!("{d}{t}{s}");
+            let rule = rule.trim();
+            if rule.is_empty() {
+                "off".to_string()
+            } else {
+                rule.to_string()
+            }
+        })
+    }
+
+    /// Expressions whose days are selected by weekday and `PH` alone (the shared evaluation),
+    /// with times that spill past midnight into a holiday or out of one.
+    fn weekday_expression() -> impl Strategy<Value = String> {
+        let days = prop_oneof![
+            Just(""),
+            Just("Mo-Fr "),
+            Just("Su "),
+            Just("Th,Fr "),
+            Just("PH "),
+            Just("Mo-Sa,PH "),
+            Just("Fr-Mo "),
+        ];
+        let times = prop_oneof![
+            Just("09:00-12:00"),
+            Just("22:00-02:00"),
+            Just("20:00-30:00"),
+            Just("00:00-24:00"),
+        ];
+        let state = prop_oneof![Just(""), Just(" off"), Just(" unknown"), Just(" \"rdv\"")];
+        let rule = (days, times, state).prop_map(|(d, t, s)| format!("{d}{t}{s}"));
+        proptest::collection::vec((rule, 0..3usize), 1..6).prop_map(|rules| {
+            let mut out = String::new();
+            for (i, (rule, sep)) in rules.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(["; ", ", ", " || "][sep]);
+                }
+                out.push_str(&rule);
+            }
+            out
+        })
+    }
+
+    /// Expressions of up to [`MAX_HOURS_CHARS`] characters, rules joined by `;`, `,` or `||`.
+    fn expression() -> impl Strategy<Value = String> {
+        proptest::collection::vec((rule(), 0..3usize), 1..80).prop_map(|rules| {
+            let mut out = String::new();
+            for (i, (rule, sep)) in rules.into_iter().enumerate() {
+                let sep = ["; ", ", ", " || "][sep];
+                let next = if i == 0 { rule } else { format!("{sep}{rule}") };
+                if out.chars().count() + next.chars().count() > MAX_HOURS_CHARS {
+                    break;
+                }
+                out.push_str(&next);
+            }
+            out
+        })
+    }
+
     proptest! {
         #[test]
         fn parse_never_panics(s in "\\PC*") {
@@ -1149,6 +1687,33 @@ mod tests {
                 let inside = got.iter().find(|i| i.start <= at && at < i.end).unwrap();
                 prop_assert_eq!(inside.status, t.status_at(at));
             }
+        }
+        #[test]
+        fn every_expression_is_evaluated_within_the_budget(expr in expression(), at in instant()) {
+            let Ok(hours) = OpeningHours::parse(&expr) else { return Ok(()) };
+            let cost = hours.cost();
+            let t = Timetable::new(Some(hours), HolidayZone::Metropole, Vec::new());
+            let mut work = Work::budget();
+            let outlook = t.outlook(at, &mut work);
+            prop_assert!(work.spent() <= EVALUATION_BUDGET);
+            if cost <= EVALUATION_BUDGET {
+                // What a directory accepts is always evaluated to the end of the horizon.
+                prop_assert!(work.spent() <= cost, "{} > {}", work.spent(), cost);
+                prop_assert_eq!(outlook.searched_until, None);
+            }
+        }
+
+        #[test]
+        fn sharing_schedules_by_kind_of_day_changes_nothing(expr in weekday_expression(), from in instant(), alsace in any::<bool>()) {
+            let hours = oh(&expr);
+            prop_assert!(hours.compiled.by_kind_of_day, "{}", expr);
+            let zone = if alsace { HolidayZone::AlsaceMoselle } else { HolidayZone::Metropole };
+            let shared = Timetable::new(Some(hours), zone, Vec::new());
+            let alone = day_by_day(&shared);
+            // A whole year: every holiday, the days after them, both clock changes.
+            let to = from + TimeDelta::days(370);
+            prop_assert_eq!(shared.intervals(from, to), alone.intervals(from, to));
+            prop_assert_eq!(shared.status_and_next_change(from), alone.status_and_next_change(from));
         }
     }
 }
