@@ -61,11 +61,13 @@ pub enum ServiceHours {
 }
 
 impl ServiceHours {
-    /// Classifies what a producer sent: a valid expression, or text kept as is.
+    /// Classifies what a producer sent: a valid expression a directory may keep (see
+    /// [`OpeningHours::parse_for_directory`]: not too long, not too costly to evaluate), or text
+    /// kept as is (status `unknown`).
     pub fn from_source(raw: Option<&str>) -> Self {
         match raw.map(str::trim) {
             None | Some("") => Self::None,
-            Some(s) => match OpeningHours::parse(s) {
+            Some(s) => match OpeningHours::parse_for_directory(s) {
                 Ok(oh) => Self::Osm(oh),
                 Err(_) => Self::Text(s.to_owned()),
             },

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use relais_domain::hours::{HoursErrorKind, OpeningHours};
 use relais_domain::referentials::{self, Referential};
 use relais_domain::{
     Closure, GeoPoint, InseeCode, Location, Postcode, Service, ServiceHours, ServiceId, Structure,
@@ -358,8 +359,13 @@ impl<'f> Cx<'f> {
         };
         let hours = ServiceHours::from_source(service_fields.hours.as_deref());
         if let ServiceHours::Text(t) = &hours {
+            // Readable hours beyond the directory's limits (issue 9) say why they stay text.
+            let why = match OpeningHours::parse_for_directory(t) {
+                Err(e) if e.kind != HoursErrorKind::Syntax => format!(" ({})", e.message),
+                _ => String::new(),
+            };
             r.note(format!(
-                "horaires en texte libre, gardés tels quels (statut « inconnu ») : « {} »",
+                "horaires en texte libre, gardés tels quels (statut « inconnu »){why} : « {} »",
                 shorten(t, 80)
             ));
         }

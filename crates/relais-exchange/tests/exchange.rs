@@ -500,3 +500,28 @@ fn demo_generation_speed() {
         start.elapsed()
     );
 }
+
+/// Hours a third party sends that are too long or too costly to evaluate are kept as text
+/// (status `unknown`, issue 9) with a note, never stored as an expression pages would evaluate.
+#[test]
+fn unbounded_hours_are_kept_as_text() {
+    for hours in [
+        vec!["Jan off"; 111].join(";"),
+        vec!["Mo 10:00-11:00"; 80].join("; "),
+    ] {
+        let mut service = v1_service();
+        service["horaires_accueil"] = hours.clone().into();
+        let parsed = parse(&json!([v1_structure(), service])).expect("accepted");
+        assert_eq!(parsed.services[0].hours, ServiceHours::Text(hours));
+        assert!(
+            parsed
+                .notes
+                .iter()
+                .map(ToString::to_string)
+                .any(|n| n.contains("horaires en texte libre")
+                    && (n.contains("trop complexe") || n.contains("1000 caractères au plus"))),
+            "{:?}",
+            parsed.notes
+        );
+    }
+}
