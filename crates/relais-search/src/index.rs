@@ -1,11 +1,12 @@
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
 use relais_domain::geo::{GeoPoint, walk_minutes};
-use relais_domain::hours::{Status, Timetable};
+use relais_domain::hours::{Day, Status, Timetable, Work};
 use relais_domain::referentials::{PARENT_THEMES, theme_label, theme_parent, themes};
 use relais_domain::{Service, ServiceId, Structure, StructureId};
 
@@ -14,6 +15,15 @@ use crate::text::Analyzer;
 
 /// Days of precomputed status changes (today and the next 7 days).
 pub const WINDOW_DAYS: i64 = 8;
+
+/// Days a service page shows, from the first day of the window.
+pub const WEEK_DAYS: i64 = 7;
+
+/// Work (see [`Work`]) one search may spend evaluating hours live, for instants outside the
+/// precomputed window (`open_at` next month): shared by every document of the request, so
+/// that a search costs at most this much whatever the size of the directory; past it, the
+/// remaining documents are `unknown` at that instant. Inside the window nothing is evaluated.
+pub const LIVE_WORK_PER_SEARCH: u32 = 100_000;
 
 /// Weights of the fields a term can match in; a document scores the best field per term.
 const W_NAME: f32 = 3.0;
@@ -99,9 +109,71 @@ struct Doc {
     /// Theme slugs and their parents.
     themes: Vec<&'static str>,
     timetable: Timetable,
-    /// Status changes in the window: (minutes since window start, status from then on); the first
-    /// entry is at 0.
+    hours: Precomputed,
+    /// The days of the window's first week, for the service page: computed at the first view
+    /// within a window, then read (bounded work: a week of the expression's schedule).
+    week: OnceLock<Arc<[Day]>>,
+}
+
+/// A document's hours, computed when it is indexed and at each new window, so that answering a
+/// query never evaluates an expression.
+#[derive(Debug, Clone)]
+struct Precomputed {
+    /// Status changes in the window: (minutes since window start, status from then on); the
+    /// first entry is at 0, and no two neighbours have the same status.
     changes: Vec<(u32, Status)>,
+    /// The first change after the window (within the horizon of [`Timetable::next_change`])
+    /// and the status from then on; `unknown` from the instant the budget ran out, if it did.
+    beyond: Option<(DateTime<Utc>, Status)>,
+}
+
+impl Precomputed {
+    fn of(t: &Timetable, start: DateTime<Utc>, end: DateTime<Utc>) -> Self {
+        let changes = t
+            .intervals(start, end)
+            .into_iter()
+            .map(|iv| (((iv.start - start).num_seconds() / 60) as u32, iv.status))
+            .collect();
+        let last = end - Duration::minutes(1);
+        let outlook = t.outlook(last, &mut Work::budget());
+        let beyond = match (outlook.next_change, outlook.searched_until) {
+            (Some(next), _) => Some((next, t.status_at(next))),
+            (None, Some(stop)) => Some((stop.max(end), Status::Unknown)),
+            (None, None) => None,
+        };
+        Self { changes, beyond }
+    }
+
+    fn last_status(&self) -> Status {
+        self.changes.last().map_or(Status::Unknown, |(_, s)| *s)
+    }
+}
+
+/// What the index knows of a service's hours at an instant, for its page.
+#[derive(Clone, Debug)]
+pub struct HoursView {
+    pub status: Status,
+    pub next_change: Option<DateTime<Utc>>,
+    pub next_status: Option<Status>,
+    /// [`WEEK_DAYS`] days from the instant's day.
+    pub week: Arc<[Day]>,
+}
+
+impl HoursView {
+    /// The same, evaluated (bounded by the budget of each call) where the index cannot answer:
+    /// a service not indexed yet, or a window not moved to a new day yet.
+    pub fn evaluate(t: &Timetable, at: DateTime<Utc>) -> Self {
+        let today = at.with_timezone(&Paris).date_naive();
+        let (status, next_change) = t.status_and_next_change(at);
+        Self {
+            status,
+            next_change,
+            next_status: next_change.map(|n| t.status_at(n)),
+            week: (0..WEEK_DAYS)
+                .map(|i| t.day(today + Duration::days(i)))
+                .collect(),
+        }
+    }
 }
 
 /// The index. Not internally synchronised: the web layer holds it behind a lock.
@@ -129,7 +201,7 @@ pub struct Index {
 pub struct WindowUpdate {
     start: DateTime<Utc>,
     generation: u64,
-    changes: Vec<Option<Vec<(u32, Status)>>>,
+    changes: Vec<Option<Precomputed>>,
 }
 
 fn cell_of(p: &GeoPoint) -> (i32, i32) {
@@ -317,7 +389,7 @@ impl Index {
             .iter()
             .map(|d| {
                 d.as_ref()
-                    .map(|d| compute_changes(&d.timetable, start, end))
+                    .map(|d| Precomputed::of(&d.timetable, start, end))
             })
             .collect();
         Some(WindowUpdate {
@@ -336,8 +408,9 @@ impl Index {
         for slot in &mut self.docs {
             let precomputed = computed.next().flatten().filter(|_| same_numbering);
             if let Some(d) = slot {
-                d.changes =
-                    precomputed.unwrap_or_else(|| compute_changes(&d.timetable, update.start, end));
+                d.hours =
+                    precomputed.unwrap_or_else(|| Precomputed::of(&d.timetable, update.start, end));
+                d.week = OnceLock::new();
             }
         }
         self.window_start = update.start;
@@ -395,7 +468,8 @@ impl Index {
             terms,
             themes: p.themes,
             timetable: p.timetable,
-            changes: p.changes,
+            hours: p.hours,
+            week: OnceLock::new(),
         }));
         self.live += 1;
     }
@@ -428,27 +502,80 @@ impl Index {
         self.docs = docs.into_iter().map(Some).collect();
     }
 
-    /// Status of a document at `at`: from the precomputed window, else evaluated.
-    fn status_at(&self, d: &Doc, at: DateTime<Utc>) -> Status {
-        match self.window_minute(at) {
-            Some(m) => {
-                let i = d.changes.partition_point(|(start, _)| *start <= m);
-                d.changes
-                    .get(i.wrapping_sub(1))
-                    .map_or(Status::Unknown, |(_, s)| *s)
-            }
-            None => d.timetable.status_at(at),
+    /// Status of a document at `at`: from the precomputed hours; outside them, evaluated
+    /// within what is left of the request's `live` work.
+    fn status_at(&self, d: &Doc, at: DateTime<Utc>, live: &Cell<Work>) -> Status {
+        let h = &d.hours;
+        if let Some(m) = self.window_minute(at) {
+            let i = h.changes.partition_point(|(start, _)| *start <= m);
+            return h
+                .changes
+                .get(i.wrapping_sub(1))
+                .map_or(Status::Unknown, |(_, s)| *s);
         }
+        if at >= self.window_end() {
+            match h.beyond {
+                None => return h.last_status(),
+                Some((next, _)) if at < next => return h.last_status(),
+                Some((next, status)) if at == next => return status,
+                Some(_) => {}
+            }
+        }
+        let mut work = live.get();
+        let status = d.timetable.status_within(at, &mut work);
+        live.set(work);
+        status
     }
 
-    fn next_change(&self, d: &Doc, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    /// The next change of a document strictly after `at`: from the precomputed hours; outside
+    /// them, evaluated within what is left of the request's `live` work.
+    fn next_change(&self, d: &Doc, at: DateTime<Utc>, live: &Cell<Work>) -> Option<DateTime<Utc>> {
+        let h = &d.hours;
         if let Some(m) = self.window_minute(at) {
-            let i = d.changes.partition_point(|(start, _)| *start <= m);
-            if let Some((start, _)) = d.changes.get(i) {
-                return Some(self.window_start + Duration::minutes(i64::from(*start)));
+            let i = h.changes.partition_point(|(start, _)| *start <= m);
+            return match h.changes.get(i) {
+                Some((start, _)) => Some(self.window_start + Duration::minutes(i64::from(*start))),
+                None => h.beyond.map(|(next, _)| next),
+            };
+        }
+        if at >= self.window_end() {
+            match h.beyond {
+                None => return None,
+                Some((next, _)) if at < next => return Some(next),
+                Some(_) => {}
             }
         }
-        d.timetable.next_change(at)
+        let mut work = live.get();
+        let outlook = d.timetable.outlook(at, &mut work);
+        live.set(work);
+        outlook.next_change
+    }
+
+    fn window_end(&self) -> DateTime<Utc> {
+        self.window_start + Duration::days(WINDOW_DAYS)
+    }
+
+    /// A service's hours at `at` for its page, read from the index: `None` when the service is
+    /// not indexed or `at` is not on the window's first day (the caller then evaluates).
+    pub fn hours_view(&self, id: ServiceId, at: DateTime<Utc>) -> Option<HoursView> {
+        let d = self.doc(*self.by_id.get(&id)?);
+        if start_of_local_day(at) != self.window_start {
+            return None;
+        }
+        let live = Cell::new(Work::new(0));
+        let next_change = self.next_change(d, at, &live);
+        let week = d.week.get_or_init(|| {
+            let first = self.window_start.with_timezone(&Paris).date_naive();
+            (0..WEEK_DAYS)
+                .map(|i| d.timetable.day(first + Duration::days(i)))
+                .collect()
+        });
+        Some(HoursView {
+            status: self.status_at(d, at, &live),
+            next_change,
+            next_status: next_change.map(|t| self.status_at(d, t, &live)),
+            week: Arc::clone(week),
+        })
     }
 
     /// Minutes since the window start, if `at` is inside the window. Status changes happen on
@@ -462,7 +589,15 @@ impl Index {
 
     /// Answers a query at `now` (the instant of the statuses shown, unless `open_at` is set).
     pub fn search(&self, q: &Query, now: DateTime<Utc>) -> SearchResult {
+        self.search_within(q, now, Work::new(LIVE_WORK_PER_SEARCH))
+    }
+
+    /// [`Self::search`], evaluating hours live (only for instants outside the precomputed
+    /// window) within `live` work: with `Work::new(0)`, a search that needs any evaluation says
+    /// `unknown` where it would have evaluated (for tests and benchmarks).
+    pub fn search_within(&self, q: &Query, now: DateTime<Utc>, live: Work) -> SearchResult {
         let at = q.open_at.unwrap_or(now);
+        let live = Cell::new(live);
         let query_terms: Vec<u32> = match &q.text {
             Some(t) => {
                 let mut ids = Vec::new();
@@ -539,7 +674,7 @@ impl Index {
                     Err(_) => return,
                 }
             }
-            if self.passes_filters(d, q, at) {
+            if self.passes_filters(d, q, at, &live) {
                 matches.push((doc_id, score, distance));
             }
         };
@@ -595,15 +730,15 @@ impl Index {
             .iter()
             .map(|&(doc_id, score, distance_m)| {
                 let d = self.doc(doc_id);
-                let next_change = self.next_change(d, at);
+                let next_change = self.next_change(d, at, &live);
                 Hit {
                     listing: Arc::clone(&d.listing),
                     structure_name: Arc::clone(&d.structure_name),
                     distance_m,
                     walk_minutes: distance_m.map(walk_minutes),
-                    status: self.status_at(d, at),
+                    status: self.status_at(d, at, &live),
                     next_change,
-                    next_status: next_change.map(|t| self.status_at(d, t)),
+                    next_status: next_change.map(|t| self.status_at(d, t, &live)),
                     score,
                 }
             })
@@ -617,7 +752,7 @@ impl Index {
             .expect("matched documents are live")
     }
 
-    fn passes_filters(&self, d: &Doc, q: &Query, at: DateTime<Utc>) -> bool {
+    fn passes_filters(&self, d: &Doc, q: &Query, at: DateTime<Utc>, live: &Cell<Work>) -> bool {
         let s = &d.listing;
         if !q.themes.is_empty()
             && !q
@@ -653,11 +788,11 @@ impl Index {
         if q.wheelchair_only && s.wheelchair_accessible != Some(true) {
             return false;
         }
-        if q.open_at.is_some() && self.status_at(d, at) != Status::Open {
+        if q.open_at.is_some() && self.status_at(d, at, live) != Status::Open {
             return false;
         }
         if let Some((from, to)) = q.open_between
-            && !self.open_between(d, from, to)
+            && !self.open_between(d, from, to, live)
         {
             return false;
         }
@@ -666,16 +801,22 @@ impl Index {
 
     /// Whether a document is open at some moment of `[from, to)`: open at `from`, or one of its
     /// status changes before `to` opens it. Bounded: a week has a few dozen changes at most.
-    fn open_between(&self, d: &Doc, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+    fn open_between(
+        &self,
+        d: &Doc,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        live: &Cell<Work>,
+    ) -> bool {
         let mut t = from;
         for _ in 0..256 {
             if t >= to {
                 return false;
             }
-            if self.status_at(d, t) == Status::Open {
+            if self.status_at(d, t, live) == Status::Open {
                 return true;
             }
-            match self.next_change(d, t) {
+            match self.next_change(d, t, live) {
                 Some(next) if next > t => t = next,
                 _ => return false,
             }
@@ -724,7 +865,7 @@ struct Prepared {
     weights: Vec<(String, f32)>,
     themes: Vec<&'static str>,
     timetable: Timetable,
-    changes: Vec<(u32, Status)>,
+    hours: Precomputed,
 }
 
 fn prepare(
@@ -763,14 +904,14 @@ fn prepare(
     themes.sort_unstable();
     themes.dedup();
     let timetable = service.timetable();
-    let changes = compute_changes(&timetable, start, end);
+    let hours = Precomputed::of(&timetable, start, end);
     Prepared {
         weights: weights.into_iter().collect(),
         listing: Listing::of(&service),
         structure_name,
         themes,
         timetable,
-        changes,
+        hours,
     }
 }
 
@@ -798,12 +939,4 @@ fn bounding_box(g: &GeoFilter) -> (f64, f64, f64, f64) {
         g.centre.lon - dlon,
         g.centre.lon + dlon,
     )
-}
-
-/// The status changes of a timetable over `[start, end)`, in minutes since `start`.
-fn compute_changes(t: &Timetable, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(u32, Status)> {
-    t.intervals(start, end)
-        .into_iter()
-        .map(|iv| (((iv.start - start).num_seconds() / 60) as u32, iv.status))
-        .collect()
 }

@@ -12,6 +12,7 @@ mod listing;
 pub mod text;
 
 pub use index::{
-    GeoFilter, Hit, Index, IndexStats, Query, SearchResult, WINDOW_DAYS, WindowUpdate,
+    GeoFilter, Hit, HoursView, Index, IndexStats, LIVE_WORK_PER_SEARCH, Query, SearchResult,
+    WEEK_DAYS, WINDOW_DAYS, WindowUpdate,
 };
 pub use listing::Listing;

@@ -716,3 +716,94 @@ fn the_hours_window_moves_to_a_new_day_like_a_fresh_build() {
     };
     assert_eq!(idx.search(&monday, paris(2026, 11, 30, 9, 0)).total, 59);
 }
+
+/// Hours whose next change often lies beyond the 8-day window: the case that made every hit
+/// evaluate its hours live (issue 9, « A regression of the search »).
+const WINDOW_SAMPLES: &[&str] = &[
+    "Mo-Fr 09:00-12:00",
+    "Tu 14:00-17:00",
+    "24/7",
+    "off",
+    "Dec 25 10:00-12:00",
+    "Jan 10-Jan 20 Mo-Fr 09:00-17:00",
+    "Mo-Su 09:00-17:00; PH off",
+    "week 01-53/2 We 10:00-12:00",
+    r#"Th 09:00-12:00 "sur rendez-vous""#,
+    "Sa[1] 10:00-12:00",
+];
+
+fn window_sample() -> Index {
+    let services = WINDOW_SAMPLES
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            service(
+                &format!("w{i}"),
+                &format!("Permanence {i}"),
+                &[JURIDIQUE],
+                (48.85 + i as f64 * 0.001, 2.35),
+                Some(h),
+            )
+        })
+        .collect();
+    Index::build(&[structure()], services, now())
+}
+
+proptest! {
+    /// Inside the window, a search evaluates nothing: with no work allowed for live
+    /// evaluation, every hit's status, next change and status then are still those of the
+    /// service's own timetable.
+    #[test]
+    fn searches_in_the_window_read_only_precomputed_hours(minutes in 0i64..(8 * 24 * 60 - 1)) {
+        let idx = window_sample();
+        let start = paris(2026, 11, 26, 0, 0);
+        let at = start + chrono::Duration::minutes(minutes);
+        let q = Query { open_at: Some(at), ..query() };
+        let all = Query { limit: 100, ..query() };
+        let open = idx.search_within(&q, at, relais_domain::hours::Work::new(0));
+        let every = idx.search_within(&all, at, relais_domain::hours::Work::new(0));
+        prop_assert_eq!(every.total, WINDOW_SAMPLES.len());
+        for hit in &every.hits {
+            let i: usize = hit.listing.name.as_str()["Permanence ".len()..].parse().unwrap();
+            let t = service(&format!("w{i}"), "x", &[JURIDIQUE], (48.85, 2.35), Some(WINDOW_SAMPLES[i])).timetable();
+            let (status, next) = t.status_and_next_change(at);
+            prop_assert_eq!(hit.status, status, "{}", WINDOW_SAMPLES[i]);
+            prop_assert_eq!(hit.next_change, next, "{}", WINDOW_SAMPLES[i]);
+            prop_assert_eq!(hit.next_status, next.map(|n| t.status_at(n)), "{}", WINDOW_SAMPLES[i]);
+            let listed = open.hits.iter().any(|h| h.listing.id == hit.listing.id);
+            prop_assert_eq!(listed, status == Status::Open);
+        }
+    }
+}
+
+#[test]
+fn a_service_page_reads_its_week_from_the_index() {
+    let idx = window_sample();
+    let id = ServiceId::derive("test", "w4");
+    let at = now();
+    let view = idx
+        .hours_view(id, at)
+        .expect("indexed, on the window's first day");
+    let t = service(
+        "w4",
+        "x",
+        &[JURIDIQUE],
+        (48.85, 2.35),
+        Some("Dec 25 10:00-12:00"),
+    )
+    .timetable();
+    assert_eq!(view.status, Status::Closed);
+    assert_eq!(view.next_change, Some(paris(2026, 12, 25, 10, 0)));
+    assert_eq!(view.next_status, Some(Status::Open));
+    let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+    let week: Vec<_> = (0..7)
+        .map(|i| t.day(today + chrono::Duration::days(i)))
+        .collect();
+    assert_eq!(&*view.week, &week[..]);
+    // Another day than the window's: the caller evaluates itself.
+    assert!(idx.hours_view(id, paris(2026, 11, 27, 10, 0)).is_none());
+    assert!(
+        idx.hours_view(ServiceId::derive("test", "nope"), at)
+            .is_none()
+    );
+}

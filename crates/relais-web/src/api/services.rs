@@ -5,13 +5,12 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Europe::Paris;
 use serde::Serialize;
 
+use relais_domain::ServiceId;
 use relais_domain::geo::{GeoPoint, Postcode, centre_of, geography};
 use relais_domain::referentials::{is_known_theme, publics, reception_modes};
-use relais_domain::{ServiceId, Status};
-use relais_search::{GeoFilter, Query};
+use relais_search::{GeoFilter, HoursView, Query};
 
 use crate::error::ApiError;
 use crate::params::Params;
@@ -257,20 +256,27 @@ async fn get_service(
     let sid: ServiceId = id.parse().map_err(|_| not_found())?;
     let now = state.now();
     let (service, structure_name) = find_service(&state, sid).await?.ok_or_else(not_found)?;
-    let timetable = service.timetable();
-    let today = now.with_timezone(&Paris).date_naive();
-    let week: Vec<DayView> = (0..7)
-        .map(|i| DayView::from(timetable.day(today + Duration::days(i))))
-        .collect();
-    let status: Status = timetable.status_at(now);
-    let next_change = timetable.next_change(now);
+    let hours = hours_of(&state, &service, now);
+    let week: Vec<DayView> = hours.week.iter().cloned().map(DayView::from).collect();
     Ok(Json(ServiceDetail::new(
         &service,
         &structure_name,
-        status,
-        next_change,
+        hours.status,
+        hours.next_change,
         week,
     )))
+}
+
+/// A service's hours at `now` as the index precomputed them (DESIGN: pages never evaluate a
+/// stored expression per request); evaluated, within the budget, only in the moment after
+/// midnight before the window moves to the new day.
+pub fn hours_of(
+    state: &AppState,
+    service: &relais_domain::Service,
+    now: DateTime<Utc>,
+) -> HoursView {
+    let indexed = state.index().hours_view(service.id, now);
+    indexed.unwrap_or_else(|| HoursView::evaluate(&service.timetable(), now))
 }
 
 /// A service's full record and its structure's name, or `None` if it is not in the directory.

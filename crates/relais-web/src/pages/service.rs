@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Paris;
 
 use relais_domain::hours::Day;
@@ -20,6 +20,7 @@ use super::search::language_name;
 use super::{Chrome, internal_error, not_found, render};
 use crate::api::services::find_service;
 use crate::state::AppState;
+use relais_search::HoursView;
 
 /// One day of the week table.
 #[derive(Debug)]
@@ -152,22 +153,30 @@ pub async fn page(
         Err(e) => return internal_error(locale, &e),
     };
     let c = Chrome::new(locale, &uri, "");
-    let page = build(c, &service, structure, state.now());
+    let now = state.now();
+    let hours = crate::api::services::hours_of(&state, &service, now);
+    let page = build(c, &service, structure, hours, now);
     render(StatusCode::OK, locale, &page)
 }
 
-fn build(c: Chrome, s: &Service, structure: String, now: DateTime<Utc>) -> ServicePage {
+/// The page of a service, from its record and its hours as the index knows them (nothing is
+/// evaluated here).
+fn build(
+    c: Chrome,
+    s: &Service,
+    structure: String,
+    hours: HoursView,
+    now: DateTime<Utc>,
+) -> ServicePage {
     let tr = c.tr;
-    let timetable = s.timetable();
     let today = now.with_timezone(&Paris).date_naive();
-    let week = (0..7)
-        .map(|i| {
-            let date = today + Duration::days(i);
-            DayRow::new(&tr, timetable.day(date), i == 0)
-        })
+    let week = hours
+        .week
+        .iter()
+        .enumerate()
+        .map(|(i, day)| DayRow::new(&tr, day.clone(), i == 0))
         .collect();
-    let (status, next) = timetable.status_and_next_change(now);
-    let next_status = next.map(|t| timetable.status_at(t));
+    let (status, next, next_status) = (hours.status, hours.next_change, hours.next_status);
     let loc = &s.location;
     let mut address = Vec::new();
     address.extend(loc.address.clone());
