@@ -403,6 +403,65 @@ async fn evaluate_opening_hours() {
     assert_eq!(error_fields(&v), vec!["at", "insee"]);
 }
 
+/// The probe of issue 9: a year without any change once took a second per rule (56 s for
+/// this one, answered 200). It is now answered from a few thousand units of work, closed with
+/// no change ahead and no note; the directory's cache does not keep it.
+#[tokio::test]
+async fn evaluate_answers_the_probe_expressions() {
+    let app = TestApp::new().await;
+    let rule = "Mo-Su 10:00-11:00 off";
+    for expr in [
+        "10:00-11:00 off".to_string(),
+        vec![rule; 42].join("; "),
+        vec![rule; 42].join(", "),
+        vec!["Mo-Su 10:00-34:00 off"; 42].join("; "),
+    ] {
+        let encoded = expr
+            .replace(' ', "%20")
+            .replace(';', "%3B")
+            .replace(',', "%2C");
+        let (s, v) = app
+            .get(&format!(
+                "/api/v1/opening-hours/evaluate?expr={encoded}&at=2026-12-07T10:30:00%2B01:00"
+            ))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "closed", "{expr}");
+        assert_eq!(v["next_change"], serde_json::Value::Null, "{expr}");
+        assert!(v.get("note").is_none(), "{v}");
+    }
+    let too_long = "x".repeat(1001);
+    let (s, v) = app
+        .get(&format!("/api/v1/opening-hours/evaluate?expr={too_long}"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(error_fields(&v), vec!["expr"]);
+}
+
+/// Hours stored before the limits (or by an older import) are still read, and evaluated within
+/// the budget: the answer says where it stopped.
+#[tokio::test]
+async fn evaluate_says_when_the_budget_stopped_it() {
+    let app = TestApp::new().await;
+    // 111 month rules computed on every day: readable, beyond the budget.
+    let expr = vec!["Jan off"; 111]
+        .join(";")
+        .replace(' ', "%20")
+        .replace(';', "%3B");
+    let (s, v) = app
+        .get(&format!(
+            "/api/v1/opening-hours/evaluate?expr={expr}&at=2026-12-07T10:30:00%2B01:00"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "closed");
+    assert_eq!(v["next_change"], serde_json::Value::Null);
+    assert!(
+        v["note"].as_str().is_some_and(|n| n.contains("budget")),
+        "{v}"
+    );
+}
+
 #[tokio::test]
 async fn holidays_by_zone() {
     let app = TestApp::new().await;

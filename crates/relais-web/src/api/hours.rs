@@ -6,10 +6,15 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use serde::Serialize;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use relais_domain::calendar::{HolidayZone, public_holidays};
 use relais_domain::geo::InseeCode;
-use relais_domain::hours::{OpeningHours, Status, Timetable};
+use relais_domain::hours::{
+    EVALUATION_BUDGET, HoursErrorKind, MAX_HOURS_CHARS, OpeningHours, Status, Timetable, Work,
+};
 
 use crate::error::{ApiError, FieldError};
 use crate::params::Params;
@@ -17,7 +22,11 @@ use crate::state::AppState;
 use crate::views::paris_rfc3339;
 
 /// Longest expression accepted, in characters.
-pub const MAX_EXPRESSION_CHARS: usize = 1000;
+pub const MAX_EXPRESSION_CHARS: usize = MAX_HOURS_CHARS;
+
+/// How long an evaluation may take before the answer says `unknown`: the budget keeps it far
+/// below (milliseconds), this is the guard should a case escape it.
+pub const EVALUATION_DEADLINE: Duration = Duration::from_secs(2);
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -26,11 +35,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/holidays", get(holidays))
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Evaluation {
     status: Status,
     next_change: Option<String>,
     zone: HolidayZone,
+    /// Why the answer is incomplete (budget or deadline reached); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 async fn evaluate(
@@ -53,25 +65,72 @@ async fn evaluate(
     }
     p.finish()?;
     let expr = expr.unwrap_or_default();
-    if expr.chars().count() > MAX_EXPRESSION_CHARS {
-        return Err(ApiError::invalid(
-            "expr",
-            format!("{MAX_EXPRESSION_CHARS} caractères au plus"),
-        ));
-    }
+    // Not kept in the directory's cache: an anonymous caller's expression is compiled and
+    // dropped (issue 9, « Memory held until restart »).
     let hours = OpeningHours::parse(&expr).map_err(|e| {
+        let detail = match e.kind {
+            HoursErrorKind::Syntax => format!("{} (position {})", e.message, e.position),
+            HoursErrorKind::TooLong | HoursErrorKind::TooCostly => e.message,
+        };
         ApiError::Invalid(vec![FieldError {
             field: Some("expr".into()),
-            detail: format!("{} (position {})", e.message, e.position),
+            detail,
         }])
     })?;
     let at = at.unwrap_or_else(|| state.now());
-    let t = Timetable::new(Some(hours), zone, Vec::new());
-    Ok(Json(Evaluation {
-        status: t.status_at(at),
-        next_change: t.next_change(at).map(paris_rfc3339),
+    let answer = off_the_executor(EVALUATION_DEADLINE, move || {
+        let t = Timetable::new(Some(hours), zone, Vec::new());
+        let outlook = t.outlook(at, &mut Work::budget());
+        Evaluation {
+            status: outlook.status,
+            next_change: outlook.next_change.map(paris_rfc3339),
+            zone,
+            note: outlook.searched_until.map(|stop| {
+                format!(
+                    "évaluation arrêtée au budget de calcul ({EVALUATION_BUDGET} unités) : \
+                     aucun changement trouvé avant le {}, inconnu au-delà ; simplifiez \
+                     l'expression",
+                    paris_rfc3339(stop)
+                )
+            }),
+        }
+    })
+    .await;
+    Ok(Json(answer.unwrap_or_else(|| Evaluation {
+        status: Status::Unknown,
+        next_change: None,
         zone,
-    }))
+        note: Some(format!(
+            "évaluation interrompue après {} s : statut inconnu ; simplifiez l'expression",
+            EVALUATION_DEADLINE.as_secs()
+        )),
+    })))
+}
+
+/// Runs `work` on the blocking pool, never on the async workers, with at most one evaluation
+/// per core at a time, and gives up waiting after `deadline` (`None`): the request is answered
+/// then, whatever the evaluation still does (it stays bounded by its work budget).
+async fn off_the_executor<T: Send + 'static>(
+    deadline: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Arc::new(Semaphore::new(cores))
+    });
+    tokio::time::timeout(deadline, async {
+        let permit = Arc::clone(slots).acquire_owned().await.ok()?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .ok()
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 #[derive(Serialize)]
@@ -107,4 +166,24 @@ async fn holidays(RawQuery(raw): RawQuery) -> Result<Json<Vec<HolidayView>>, Api
             })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_deadline_fires_while_the_work_still_runs() {
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let answer = off_the_executor(Duration::from_millis(20), move || {
+            // Blocks until the test ends: only the deadline can answer.
+            let _ = wait.recv();
+            1
+        })
+        .await;
+        assert_eq!(answer, None);
+        drop(release);
+        let answer = off_the_executor(Duration::from_secs(60), || 2).await;
+        assert_eq!(answer, Some(2));
+    }
 }
