@@ -22,8 +22,9 @@ use serde_json::{Value, json};
 use relais_auth::secret;
 use relais_domain::access::{Action, Decision, Denial, TokenScope, decide_token};
 use relais_domain::accounts::PartnerId;
+use relais_domain::hours::{HoursErrorKind, OpeningHours};
 use relais_domain::journal::NewEvent;
-use relais_domain::{Service, ServiceId, Structure};
+use relais_domain::{Service, ServiceHours, ServiceId, Structure};
 use relais_store::{ApiToken, Scope};
 
 use crate::error::{ApiError, FieldError};
@@ -208,7 +209,11 @@ fn read_service(
         .map_err(|e| ApiError::Internal(e.into()))?;
     let today = chrono::Utc::now().date_naive();
     match relais_exchange::parse_document_on("body", &doc, today) {
-        Ok(mut parsed) if parsed.services.len() == 1 => Ok(parsed.services.remove(0)),
+        Ok(mut parsed) if parsed.services.len() == 1 => {
+            let service = parsed.services.remove(0);
+            refuse_unbounded_hours(&service)?;
+            Ok(service)
+        }
         Ok(_) => Err(ApiError::invalid(
             "date_suspension",
             "ce service est suspendu (date_suspension passée) : rien n'a été écrit",
@@ -222,6 +227,21 @@ fn read_service(
                 })
                 .collect(),
         )),
+    }
+}
+
+/// A partner writing its own service is told when its hours are too long or too costly to
+/// evaluate (issue 9: stored hours must not make pages slow), where a third-party import keeps
+/// them as text; free text that is simply not OSM syntax stays accepted as text, as in imports.
+fn refuse_unbounded_hours(service: &Service) -> Result<(), ApiError> {
+    let ServiceHours::Text(text) = &service.hours else {
+        return Ok(());
+    };
+    match OpeningHours::parse_for_directory(text) {
+        Err(e) if e.kind != HoursErrorKind::Syntax => {
+            Err(ApiError::invalid("horaires_accueil", e.message))
+        }
+        _ => Ok(()),
     }
 }
 

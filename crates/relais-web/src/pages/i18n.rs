@@ -212,6 +212,7 @@ impl Tr {
             "link",
             "position",
             "message",
+            "max",
         ];
         let args: HashMap<&str, FluentValue<'_>> =
             names.iter().map(|n| (*n, FluentValue::from(2))).collect();

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Europe::Paris;
 
 use relais_domain::access::Action;
-use relais_domain::hours::OpeningHours;
+use relais_domain::hours::{HoursErrorKind, MAX_HOURS_CHARS, OpeningHours};
 use relais_domain::journal::NewEvent;
 use relais_domain::referentials::{fees, publics, reception_modes, themes};
 use relais_domain::text::Name;
@@ -422,8 +422,19 @@ fn apply(tr: &Tr, f: &ServiceForm, base: &Service) -> (Service, Vec<FormError>, 
     if hours.is_empty() {
         s.hours = ServiceHours::None;
     } else {
-        match OpeningHours::parse(hours) {
+        match OpeningHours::parse_for_directory(hours) {
             Ok(oh) => s.hours = ServiceHours::Osm(oh),
+            Err(e) if e.kind == HoursErrorKind::TooLong => err(
+                "hours",
+                tr.t1(
+                    "pro-error-hours-too-long",
+                    "max",
+                    &MAX_HOURS_CHARS.to_string(),
+                ),
+            ),
+            Err(e) if e.kind == HoursErrorKind::TooCostly => {
+                err("hours", tr.t("pro-error-hours-too-costly"))
+            }
             Err(e) => {
                 let chars: Vec<char> = hours.chars().collect();
                 // The parser stops at the start of the part it could not read: mark that
