@@ -1,0 +1,211 @@
+//! The edges of HTTP, on SQLite or PostgreSQL (`TEST_DATABASE_URL`): what the write API
+//! accepts as a body and how it answers a token; error answers that keep the envelope, the page
+//! design and the security headers whoever produces them; access to `/metrics`; and, on a real
+//! socket, connections that send their headers too slowly or too many at once.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::TimeDelta;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use relais_auth::secret;
+use relais_domain::accounts::Email;
+use relais_domain::journal::NewEvent;
+use relais_store::{LinkPurpose, NewLink, Scope};
+
+use common::TestApp;
+
+/// One answer, its body as text.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+async fn send(app: &TestApp, req: Request<Body>) -> Answer {
+    let res = app.router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A partner keeping the structure of the fixture's legal consultation, with a write token.
+async fn partner_with_token(app: &TestApp) -> (String, relais_domain::Service) {
+    let now = app.state.now();
+    let (partner, _) = app
+        .store
+        .bootstrap_admin(
+            &Email::parse("claire@example.org").expect("email"),
+            "Point-justice Paris 18",
+            NewLink {
+                token_hash: secret::hash_secret(&secret::new_secret()),
+                purpose: LinkPurpose::Setup,
+                expires_at: now + TimeDelta::hours(24),
+            },
+            NewEvent::system(now, "cli", "member.bootstrap_admin"),
+        )
+        .await
+        .expect("store")
+        .expect("bootstrap");
+    let service = app
+        .store
+        .list_services()
+        .await
+        .expect("services")
+        .into_iter()
+        .find(|s| s.name.as_str() == "Consultation juridique gratuite")
+        .expect("fixture service");
+    app.store
+        .attach_structure(
+            partner.id,
+            service.structure_id,
+            NewEvent::system(now, "cli", "partner.attach_structure"),
+        )
+        .await
+        .expect("attach");
+    let token = relais_web::pro::issue_token(
+        &app.store,
+        partner.id,
+        Scope::ServicesWrite,
+        "logiciel",
+        None,
+        NewEvent::system(now, "cli", "token.create"),
+    )
+    .await
+    .expect("token");
+    (token, service)
+}
+
+fn service_body(service: &relais_domain::Service) -> Value {
+    json!({
+        "id": service.source_id,
+        "nom": "Consultation juridique gratuite",
+        "description": "Avocats du barreau, sans rendez-vous.",
+        "date_maj": "2026-12-22",
+        "horaires_accueil": "Mo-Fr 09:00-12:00; PH off",
+        "thematiques": ["difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"]
+    })
+}
+
+fn put(uri: &str, authorization: &str, content_type: Option<&str>, body: String) -> Request<Body> {
+    let mut req = Request::put(uri).header(header::AUTHORIZATION, authorization);
+    if let Some(ct) = content_type {
+        req = req.header(header::CONTENT_TYPE, ct);
+    }
+    req.body(Body::from(body)).expect("request")
+}
+
+async fn journal_len(app: &TestApp) -> i64 {
+    app.store
+        .journal_head()
+        .await
+        .expect("head")
+        .map_or(0, |(n, _)| n)
+}
+
+#[tokio::test]
+async fn the_write_api_reads_only_bodies_declared_json() {
+    let app = TestApp::new().await;
+    let (token, service) = partner_with_token(&app).await;
+    let uri = format!("/api/v1/services/{}", service.id);
+    let auth = format!("Bearer {token}");
+    let body = service_body(&service).to_string();
+    let before = journal_len(&app).await;
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("application/jsonx"),
+        None,
+    ] {
+        let a = send(&app, put(&uri, &auth, content_type, body.clone())).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}: {}",
+            a.body
+        );
+        let v = a.json();
+        assert!(
+            v["errors"][0]["detail"]
+                .as_str()
+                .expect("detail")
+                .contains("application/json"),
+            "{v}"
+        );
+        assert_eq!(a.headers[header::CACHE_CONTROL], "no-store");
+    }
+    // POST is held to the same rule.
+    let a = send(
+        &app,
+        Request::post("/api/v1/partner/services")
+            .header(header::AUTHORIZATION, &auth)
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from(body.clone()))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.body);
+    assert_eq!(journal_len(&app).await, before, "refusals write nothing");
+
+    let a = send(
+        &app,
+        put(&uri, &auth, Some("Application/JSON; charset=utf-8"), body),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(journal_len(&app).await, before + 1);
+}
+
+#[tokio::test]
+async fn answers_to_a_token_are_never_cached_and_the_scheme_is_case_insensitive() {
+    let app = TestApp::new().await;
+    let (token, service) = partner_with_token(&app).await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let a = send(
+            &app,
+            Request::get("/api/v1/partner/services")
+                .header(header::AUTHORIZATION, format!("{scheme} {token}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{scheme}: {}", a.body);
+        assert_eq!(a.headers[header::CACHE_CONTROL], "no-store", "{scheme}");
+        assert!(!a.json()["items"].as_array().expect("items").is_empty());
+    }
+    let uri = format!("/api/v1/services/{}", service.id);
+    let a = send(
+        &app,
+        put(
+            &uri,
+            &format!("bearer {token}"),
+            Some("application/json"),
+            service_body(&service).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.headers[header::CACHE_CONTROL], "no-store");
+    // Refusals too: a wrong token's answer is no one's to keep.
+    for auth in ["Bearer relais_nope", "Basic abc", "bearer"] {
+        let a = send(&app, put(&uri, auth, Some("application/json"), "{}".into())).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{auth}: {}", a.body);
+        assert_eq!(a.headers[header::CACHE_CONTROL], "no-store", "{auth}");
+        assert!(a.json()["errors"].is_array());
+    }
+}
