@@ -36,7 +36,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(pro::router())
-        .merge(health::router())
+        .merge(health::router(state.metrics_access.separate))
         .merge(api::router())
         .route("/favicon.ico", get(no_favicon))
         .fallback(pages::fallback)
@@ -51,6 +51,14 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .with_state(state)
+}
+
+/// The whole of the metrics listener (`relais serve --metrics-addr`): `/metrics` and nothing
+/// else.
+pub fn metrics_router(state: AppState) -> Router {
+    health::metrics_routes()
+        .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state)
 }
 

@@ -209,3 +209,92 @@ async fn answers_to_a_token_are_never_cached_and_the_scheme_is_case_insensitive(
         assert!(a.json()["errors"].is_array());
     }
 }
+
+async fn get_from(router: &axum::Router, uri: &str, authorization: Option<&str>) -> Answer {
+    let mut req = Request::get(uri);
+    if let Some(a) = authorization {
+        req = req.header(header::AUTHORIZATION, a);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn metrics_behind_a_token_are_read_only_with_it() {
+    let app = TestApp::new().await;
+    let token = "s3cret-metrics-token-0123456789";
+    let state = app
+        .state
+        .clone()
+        .with_metrics_access(relais_web::health::MetricsAccess {
+            token: Some(token.into()),
+            separate: false,
+        });
+    let router = relais_web::router(state);
+    for refused in [
+        None,
+        Some("Bearer wrong"),
+        Some("Bearer s3cret-metrics-token-012345678"),
+        Some("Basic czNjcmV0"),
+        Some(token),
+    ] {
+        let a = get_from(&router, "/metrics", refused).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{refused:?}");
+        assert!(!a.body.contains("relais_journal_head_info"), "{refused:?}");
+        assert!(a.headers.contains_key(header::WWW_AUTHENTICATE));
+    }
+    for scheme in ["Bearer", "bearer"] {
+        let a = get_from(&router, "/metrics", Some(&format!("{scheme} {token}"))).await;
+        assert_eq!(a.status, StatusCode::OK, "{scheme}");
+        assert!(a.body.contains("relais_journal_head_info"), "{}", a.body);
+    }
+    // Health checks stay open.
+    assert_eq!(
+        get_from(&router, "/healthz", None).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn metrics_on_their_own_listener_leave_the_main_one() {
+    let app = TestApp::new().await;
+    let state = app
+        .state
+        .clone()
+        .with_metrics_access(relais_web::health::MetricsAccess {
+            token: None,
+            separate: true,
+        });
+    let main = relais_web::router(state.clone());
+    let a = get_from(&main, "/metrics", None).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(!a.body.contains("relais_journal_head_info"));
+    assert_eq!(
+        get_from(&main, "/healthz", None).await.status,
+        StatusCode::OK
+    );
+
+    let metrics = relais_web::metrics_router(state);
+    let a = get_from(&metrics, "/metrics", None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.body.contains("relais_journal_head_info"), "{}", a.body);
+    // Only /metrics there: not the pages, not the API.
+    for other in ["/", "/healthz", "/api/v1/services"] {
+        assert_eq!(
+            get_from(&metrics, other, None).await.status,
+            StatusCode::NOT_FOUND,
+            "{other}"
+        );
+    }
+}

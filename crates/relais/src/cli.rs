@@ -45,6 +45,8 @@ pub enum Command {
         proxy: Proxy,
         #[command(flatten)]
         mail: MailArgs,
+        #[command(flatten)]
+        metrics: MetricsArgs,
     },
     /// Partners' first administrators.
     Admin {
@@ -122,6 +124,28 @@ pub struct Proxy {
     /// client would share the proxy's address.
     #[arg(long, env = "RELAIS_BEHIND_PROXY")]
     pub behind_proxy: bool,
+}
+
+/// Who reads `/metrics` (per-route counters and the journal's head are not for everyone).
+#[derive(Debug, Clone, Args)]
+pub struct MetricsArgs {
+    /// Serve `/metrics` on a listener of its own, e.g. `127.0.0.1:9100`, and no longer on
+    /// `--addr` (where it becomes 404). Behind a reverse proxy, this is the one to use: the
+    /// proxy never forwards that port.
+    #[arg(long, env = "RELAIS_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Require `Authorization: Bearer TOKEN` to read `/metrics` (wherever it is served): for
+    /// a scraper that can only reach the public address.
+    #[arg(long, env = "RELAIS_METRICS_TOKEN", hide_env_values = true, value_parser = parse_metrics_token)]
+    pub metrics_token: Option<String>,
+}
+
+/// A metrics token worth the name: 16 characters at least, no spaces.
+fn parse_metrics_token(s: &str) -> Result<String, String> {
+    if s.chars().count() < 16 || s.chars().any(char::is_whitespace) {
+        return Err("16 characters at least, no spaces (e.g. `openssl rand -hex 32`)".into());
+    }
+    Ok(s.to_owned())
 }
 
 /// Where emails go.

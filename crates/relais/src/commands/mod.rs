@@ -24,6 +24,7 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             site,
             proxy,
             mail,
+            metrics,
         } => {
             // The database URL is checked first: a mistyped one creates nothing, not even the
             // outbox folder.
@@ -37,10 +38,14 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             pro.behind_proxy = proxy.behind_proxy;
             serve::serve(
                 store,
-                addr,
-                demo,
-                std::time::Duration::from_millis(sync_interval_ms),
-                pro,
+                serve::ServeOptions {
+                    addr,
+                    demo,
+                    sync: std::time::Duration::from_millis(sync_interval_ms),
+                    pro,
+                    metrics_addr: metrics.metrics_addr,
+                    metrics_token: metrics.metrics_token,
+                },
             )
             .await?;
             Ok(ExitCode::SUCCESS)
