@@ -298,3 +298,197 @@ async fn metrics_on_their_own_listener_leave_the_main_one() {
         );
     }
 }
+
+/// The headers every answer carries, whoever made it.
+fn assert_secured(a: &Answer, what: &str) {
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+    ] {
+        assert!(a.headers.contains_key(h), "{what}: no {h}: {:?}", a.headers);
+    }
+}
+
+/// An error in the API's envelope, with `status` and the security headers.
+fn assert_envelope(a: &Answer, status: StatusCode, what: &str) {
+    assert_eq!(a.status, status, "{what}: {}", a.body);
+    assert!(
+        a.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/json"),
+        "{what}: {:?}",
+        a.headers
+    );
+    let v = a.json();
+    let detail = v["errors"][0]["detail"].as_str().unwrap_or_default();
+    assert!(!detail.is_empty(), "{what}: {v}");
+    assert_secured(a, what);
+}
+
+/// An error page in the pages' design, with `status` and the security headers.
+fn assert_page(a: &Answer, status: StatusCode, what: &str) {
+    assert_eq!(a.status, status, "{what}: {}", a.body);
+    assert!(
+        a.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html"),
+        "{what}: {:?}",
+        a.headers
+    );
+    assert!(a.body.contains("<h1>"), "{what}: {}", a.body);
+    assert!(a.body.contains("/static/app."), "the layout: {what}");
+    assert_secured(a, what);
+}
+
+fn request(method: &str, uri: &str) -> axum::http::request::Builder {
+    Request::builder().method(method).uri(uri)
+}
+
+#[tokio::test]
+async fn wrong_methods_keep_the_envelope_or_the_page() {
+    let app = TestApp::new().await;
+    let a = send(
+        &app,
+        request("POST", "/api/v1/services")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_envelope(&a, StatusCode::METHOD_NOT_ALLOWED, "POST /api/v1/services");
+    assert!(a.headers.contains_key(header::ALLOW), "Allow is kept");
+    for (method, uri) in [("DELETE", "/"), ("PUT", "/a-propos"), ("DELETE", "/pro")] {
+        let a = send(&app, request(method, uri).body(Body::empty()).expect("req")).await;
+        assert_page(
+            &a,
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("{method} {uri}"),
+        );
+        assert!(a.headers.contains_key(header::ALLOW), "{method} {uri}");
+    }
+    // In the page's language.
+    let a = send(
+        &app,
+        request("DELETE", "/")
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert!(a.body.contains("Request refused"), "{}", a.body);
+}
+
+#[tokio::test]
+async fn bodies_too_large_and_forms_of_the_wrong_type() {
+    let app = TestApp::new().await;
+    let big = "x=".to_owned() + &"a".repeat(70 * 1024);
+    for uri in ["/services", "/pro/connexion"] {
+        let a = send(
+            &app,
+            request("POST", uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(big.clone()))
+                .expect("req"),
+        )
+        .await;
+        assert_page(&a, StatusCode::PAYLOAD_TOO_LARGE, uri);
+    }
+    let (token, service) = partner_with_token(&app).await;
+    let a = send(
+        &app,
+        put(
+            &format!("/api/v1/services/{}", service.id),
+            &format!("Bearer {token}"),
+            Some("application/json"),
+            format!("{{\"nom\":\"{}\"}}", "a".repeat(70 * 1024)),
+        ),
+    )
+    .await;
+    assert_envelope(&a, StatusCode::PAYLOAD_TOO_LARGE, "PUT 70 KB");
+    let a = send(
+        &app,
+        request("POST", "/pro/connexion")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from("email=a@b.c"))
+            .expect("req"),
+    )
+    .await;
+    assert_page(
+        &a,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "pro form as text/plain",
+    );
+}
+
+#[tokio::test]
+async fn urls_too_long_and_headers_too_many() {
+    let app = TestApp::new().await;
+    let long = "a".repeat(5000);
+    let a = send(
+        &app,
+        request("GET", &format!("/api/v1/services?q={long}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_envelope(&a, StatusCode::URI_TOO_LONG, "414 /api");
+    let a = send(
+        &app,
+        request("GET", &format!("/services?q={long}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_page(&a, StatusCode::URI_TOO_LONG, "414 page");
+
+    for uri in ["/api/v1/services", "/"] {
+        let mut many = request("GET", uri);
+        for i in 0..=relais_web::MAX_HEADERS {
+            many = many.header(format!("x-h{i}"), "1");
+        }
+        let a = send(&app, many.body(Body::empty()).expect("req")).await;
+        let large = send(
+            &app,
+            request("GET", uri)
+                .header("x-big", "b".repeat(relais_web::MAX_HEADER_BYTES))
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+        if uri == "/" {
+            assert_page(&a, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "many");
+            assert_page(&large, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "large");
+        } else {
+            assert_envelope(&a, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "many");
+            assert_envelope(&large, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "large");
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_assets_get_the_page_and_every_answer_the_headers() {
+    let app = TestApp::new().await;
+    let a = send(
+        &app,
+        request("GET", "/static/x")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_page(&a, StatusCode::NOT_FOUND, "/static/x");
+    for uri in [
+        "/",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/api/v1/openapi.json",
+        "/favicon.ico",
+    ] {
+        let a = send(&app, request("GET", uri).body(Body::empty()).expect("req")).await;
+        assert!(a.status.is_success(), "{uri}: {}", a.status);
+        assert_secured(&a, uri);
+    }
+}
