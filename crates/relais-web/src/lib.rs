@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod pages;
 pub mod params;
 pub mod pro;
+mod serve;
 pub mod state;
 pub mod views;
 
@@ -24,6 +25,7 @@ use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use serve::{ConnLimits, serve_until};
 pub use state::{AppState, Clock};
 
 use pages::i18n::Locale;
@@ -245,15 +247,13 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     res
 }
 
-/// Serves `router` on `listener` until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    // The peer address reaches handlers (sign-in throttling per IP, the journal's `ip`).
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, with `limits` on connections.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnLimits,
+) -> std::io::Result<()> {
+    serve_until(listener, app, limits, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -492,3 +492,139 @@ async fn unknown_assets_get_the_page_and_every_answer_the_headers() {
         assert_secured(&a, uri);
     }
 }
+
+/// The app on a real socket of the loopback with `limits`; dropping the sender stops it.
+async fn listen(
+    app: &TestApp,
+    limits: relais_web::ConnLimits,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let router = app.router.clone();
+    tokio::spawn(relais_web::serve_until(
+        listener,
+        router,
+        limits,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    (addr, stop)
+}
+
+/// Generous: only a server that never closes takes this long.
+const CLOSED_WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Reads until the server closes the connection; what it sent before.
+async fn until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(CLOSED_WITHIN, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server kept the connection open");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// Sends one complete request on `stream` and reads the status line of the answer.
+async fn status_line(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: relais.test\r\n\r\n")
+        .await
+        .is_err()
+    {
+        return String::new();
+    }
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(CLOSED_WITHIN, stream.read(&mut buf))
+        .await
+        .expect("an answer")
+        .unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_closed() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::new().await;
+    let (addr, _stop) = listen(
+        &app,
+        relais_web::ConnLimits {
+            header_read_timeout: std::time::Duration::from_millis(200),
+            max_connections_per_ip: None,
+        },
+    )
+    .await;
+    // A request line and one header, never the blank line.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: relais.test\r\n")
+        .await
+        .expect("write");
+    let sent = until_closed(&mut slow).await;
+    assert!(!sent.contains("200 OK"), "{sent}");
+    // Nothing at all, not even a request line.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    until_closed(&mut silent).await;
+    // A client that does send its request in time is answered.
+    let mut prompt = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    assert_eq!(status_line(&mut prompt).await, "HTTP/1.1 200 OK");
+}
+
+#[tokio::test]
+async fn one_address_gets_only_so_many_connections_at_once() {
+    let app = TestApp::new().await;
+    let (addr, _stop) = listen(
+        &app,
+        relais_web::ConnLimits {
+            // Long enough not to close the held connections during the test.
+            header_read_timeout: std::time::Duration::from_secs(60),
+            max_connections_per_ip: Some(2),
+        },
+    )
+    .await;
+    let mut first = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut second = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    // Both are counted once the server answered on them.
+    assert_eq!(status_line(&mut first).await, "HTTP/1.1 200 OK");
+    assert_eq!(status_line(&mut second).await, "HTTP/1.1 200 OK");
+    let mut third = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let sent = until_closed(&mut third).await;
+    assert!(sent.is_empty(), "closed without an answer: {sent}");
+    // Another address of the loopback is not concerned.
+    let other = tokio::net::TcpSocket::new_v4().expect("socket");
+    other
+        .bind("127.0.0.2:0".parse().expect("addr"))
+        .expect("bind 127.0.0.2");
+    let mut other = other.connect(addr).await.expect("connect");
+    assert_eq!(status_line(&mut other).await, "HTTP/1.1 200 OK");
+    // The first two still work, and once one is closed its place is free again.
+    assert_eq!(status_line(&mut first).await, "HTTP/1.1 200 OK");
+    drop(first);
+    let mut answered = false;
+    for _ in 0..200 {
+        let mut again = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        if status_line(&mut again).await == "HTTP/1.1 200 OK" {
+            answered = true;
+            break;
+        }
+        // The server has not yet seen the close: try again shortly.
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(answered, "a freed place is given again");
+    assert_eq!(status_line(&mut second).await, "HTTP/1.1 200 OK");
+}

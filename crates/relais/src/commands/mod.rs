@@ -25,6 +25,7 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             proxy,
             mail,
             metrics,
+            conn,
         } => {
             // The database URL is checked first: a mistyped one creates nothing, not even the
             // outbox folder.
@@ -45,6 +46,7 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                     pro,
                     metrics_addr: metrics.metrics_addr,
                     metrics_token: metrics.metrics_token,
+                    conn: conn.limits(proxy.behind_proxy),
                 },
             )
             .await?;

@@ -47,6 +47,8 @@ pub struct ServeOptions {
     pub metrics_addr: Option<SocketAddr>,
     /// A bearer token required to read `/metrics`.
     pub metrics_token: Option<String>,
+    /// Header read timeout and connections per address.
+    pub conn: relais_web::ConnLimits,
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -58,6 +60,7 @@ pub async fn serve(store: DynStore, options: ServeOptions) -> anyhow::Result<()>
         pro,
         metrics_addr,
         metrics_token,
+        conn,
     } = options;
     let started = Instant::now();
     if demo {
@@ -100,11 +103,11 @@ pub async fn serve(store: DynStore, options: ServeOptions) -> anyhow::Result<()>
         Some(m) => {
             tracing::info!(addr = %m.local_addr()?, "metrics: http://{}/metrics", m.local_addr()?);
             tokio::try_join!(
-                relais_web::serve(listener, app),
-                relais_web::serve(m, relais_web::metrics_router(state)),
+                relais_web::serve(listener, app, conn),
+                relais_web::serve(m, relais_web::metrics_router(state), conn),
             )?;
         }
-        None => relais_web::serve(listener, app).await?,
+        None => relais_web::serve(listener, app, conn).await?,
     }
     tracing::info!("stopped");
     Ok(())
