@@ -36,6 +36,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("request too large")]
     TooLarge(String),
+    /// A body in a format the route does not read (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
     #[error("service unavailable")]
     Unavailable(String),
     #[error(transparent)]
@@ -50,6 +53,21 @@ impl ApiError {
             detail: detail.into(),
         }])
     }
+}
+
+/// The envelope with one message and any status: for refusals made before a handler runs
+/// (wrong method, body or URL too large, timeout), so that they read like the handlers' own.
+pub fn envelope(status: StatusCode, detail: impl Into<String>) -> Response {
+    (
+        status,
+        Json(Envelope {
+            errors: &[FieldError {
+                field: None,
+                detail: detail.into(),
+            }],
+        }),
+    )
+        .into_response()
 }
 
 #[derive(Serialize)]
@@ -102,6 +120,13 @@ impl IntoResponse for ApiError {
             ),
             Self::TooLarge(d) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
+                vec![FieldError {
+                    field: None,
+                    detail: d,
+                }],
+            ),
+            Self::UnsupportedMediaType(d) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 vec![FieldError {
                     field: None,
                     detail: d,

@@ -1,22 +1,75 @@
 //! `GET /healthz` (the process answers), `GET /readyz` (database reachable and index loaded),
-//! `GET /metrics` (Prometheus text).
+//! `GET /metrics` (Prometheus text: per-route counters and the journal's head, which are not for
+//! everyone: on its own listener, behind a bearer token, or both — see [`MetricsAccess`]).
 
 use std::fmt::Write;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::state::AppState;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Who may read `/metrics`.
+#[derive(Clone, Default)]
+pub struct MetricsAccess {
+    /// A bearer token that the scraper must send (`Authorization: Bearer …`); `None`: whoever
+    /// reaches the listener that serves `/metrics` reads it.
+    pub token: Option<String>,
+    /// `/metrics` is served on a listener of its own ([`metrics_router`]): the main one
+    /// answers 404 for it.
+    pub separate: bool,
+}
+
+impl std::fmt::Debug for MetricsAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsAccess")
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .field("separate", &self.separate)
+            .finish()
+    }
+}
+
+impl MetricsAccess {
+    /// Whether `headers` carry the token (any, when none is required). Both sides are hashed
+    /// before a constant-time comparison, so that neither the content nor the length of the
+    /// token shows in the time taken.
+    fn allows(&self, headers: &HeaderMap) -> bool {
+        let Some(expected) = &self.token else {
+            return true;
+        };
+        let Some(given) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::api::write::bearer_token)
+        else {
+            return false;
+        };
+        let given = Sha256::digest(given.as_bytes());
+        let expected = Sha256::digest(expected.as_bytes());
+        given.ct_eq(&expected).into()
+    }
+}
+
+/// The routes of this resource on the main listener (`/metrics` unless it has its own).
+pub fn router(separate_metrics: bool) -> Router<AppState> {
+    let r = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+        .route("/readyz", get(readyz));
+    if separate_metrics {
+        r
+    } else {
+        r.merge(metrics_routes())
+    }
+}
+
+/// `/metrics` alone, for a listener of its own (`crate::metrics_router`).
+pub fn metrics_routes() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
 }
 
 async fn healthz() -> &'static str {
@@ -45,7 +98,15 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !state.metrics_access.allows(&headers) {
+        let mut res = (StatusCode::UNAUTHORIZED, "metrics token required\n").into_response();
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"metrics\""),
+        );
+        return res;
+    }
     let mut out = String::with_capacity(4096);
     state.metrics.render(&mut out);
     let stats = state.index().stats();
@@ -108,4 +169,5 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         out,
     )
+        .into_response()
 }

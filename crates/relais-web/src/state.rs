@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use relais_search::Index;
 use relais_store::DynStore;
 
+use crate::health::MetricsAccess;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::pro::ProConfig;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub store: DynStore,
     index: Arc<RwLock<Index>>,
     pub metrics: Arc<Metrics>,
+    /// Who may read `/metrics`, and where.
+    pub metrics_access: Arc<MetricsAccess>,
     /// The professional space's settings (public URL, TLS, mail).
     pub pro: Arc<ProConfig>,
     clock: Clock,
@@ -83,6 +86,7 @@ impl AppState {
             store,
             index: Arc::new(RwLock::new(index)),
             metrics: Arc::new(Metrics::default()),
+            metrics_access: Arc::new(MetricsAccess::default()),
             pro: Arc::new(ProConfig::new(
                 "http://127.0.0.1:8080",
                 Mailer::outbox_at(std::path::Path::new("relais-data/outbox")),
@@ -97,6 +101,13 @@ impl AppState {
     #[must_use]
     pub fn with_pro(mut self, pro: ProConfig) -> Self {
         self.pro = Arc::new(pro);
+        self
+    }
+
+    /// The same state with `/metrics` read as `access` says.
+    #[must_use]
+    pub fn with_metrics_access(mut self, access: MetricsAccess) -> Self {
+        self.metrics_access = Arc::new(access);
         self
     }
 

@@ -45,6 +45,10 @@ pub enum Command {
         proxy: Proxy,
         #[command(flatten)]
         mail: MailArgs,
+        #[command(flatten)]
+        metrics: MetricsArgs,
+        #[command(flatten)]
+        conn: ConnArgs,
     },
     /// Partners' first administrators.
     Admin {
@@ -122,6 +126,58 @@ pub struct Proxy {
     /// client would share the proxy's address.
     #[arg(long, env = "RELAIS_BEHIND_PROXY")]
     pub behind_proxy: bool,
+}
+
+/// Who reads `/metrics` (per-route counters and the journal's head are not for everyone).
+#[derive(Debug, Clone, Args)]
+pub struct MetricsArgs {
+    /// Serve `/metrics` on a listener of its own, e.g. `127.0.0.1:9100`, and no longer on
+    /// `--addr` (where it becomes 404). Behind a reverse proxy, this is the one to use: the
+    /// proxy never forwards that port.
+    #[arg(long, env = "RELAIS_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Require `Authorization: Bearer TOKEN` to read `/metrics` (wherever it is served): for
+    /// a scraper that can only reach the public address.
+    #[arg(long, env = "RELAIS_METRICS_TOKEN", hide_env_values = true, value_parser = parse_metrics_token)]
+    pub metrics_token: Option<String>,
+}
+
+/// A metrics token worth the name: 16 characters at least, no spaces.
+fn parse_metrics_token(s: &str) -> Result<String, String> {
+    if s.chars().count() < 16 || s.chars().any(char::is_whitespace) {
+        return Err("16 characters at least, no spaces (e.g. `openssl rand -hex 32`)".into());
+    }
+    Ok(s.to_owned())
+}
+
+/// What slow or greedy clients may hold.
+#[derive(Debug, Clone, Args)]
+pub struct ConnArgs {
+    /// Longest a client may take to send a request's headers, in milliseconds (an idle
+    /// keep-alive connection is closed after it too).
+    #[arg(long, env = "RELAIS_HEADER_READ_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    pub header_read_timeout_ms: u64,
+    /// Most connections open at once from one client address; more are closed at once.
+    /// 0: no cap. Default: 64, and no cap with `--behind-proxy` (every connection then comes
+    /// from the proxy, which should cap per client itself).
+    #[arg(long, env = "RELAIS_MAX_CONNECTIONS_PER_IP")]
+    pub max_connections_per_ip: Option<usize>,
+}
+
+impl ConnArgs {
+    /// The limits these arguments ask for, behind a proxy or not.
+    pub fn limits(&self, behind_proxy: bool) -> relais_web::ConnLimits {
+        let cap = match self.max_connections_per_ip {
+            Some(0) => None,
+            Some(n) => Some(n),
+            None if behind_proxy => None,
+            None => relais_web::ConnLimits::DEFAULT.max_connections_per_ip,
+        };
+        relais_web::ConnLimits {
+            header_read_timeout: std::time::Duration::from_millis(self.header_read_timeout_ms),
+            max_connections_per_ip: cap,
+        }
+    }
 }
 
 /// Where emails go.

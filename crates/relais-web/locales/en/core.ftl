@@ -14,6 +14,15 @@ not-found-text = This address does not match any page or any service. The servic
 error-title = Something went wrong
 error-text = The page could not be shown. Please try again in a moment. If it keeps happening, report it and give the reference below.
 error-reference = Reference: { $reference }
+refused-title = Request refused
+refused-text = The server cannot answer this request as it was sent.
+refused-text-400 = The request is malformed.
+refused-text-405 = This address is not used that way (method not allowed).
+refused-text-408 = The request took too long. Please try again in a moment.
+refused-text-413 = What was sent is too large (64 KiB at most).
+refused-text-414 = The address (URL) is too long.
+refused-text-415 = What was sent is not in a format accepted here.
+refused-text-431 = The request's headers are too large or too many.
 back-home = Back to search
 
 weekday-1 = Monday

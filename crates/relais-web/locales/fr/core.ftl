@@ -14,6 +14,15 @@ not-found-text = Cette adresse ne correspond à aucune page ni à aucun service.
 error-title = Une erreur est survenue
 error-text = La page n’a pas pu être affichée. Réessayez dans un instant ; si cela continue, signalez-le en donnant la référence ci-dessous.
 error-reference = Référence : { $reference }
+refused-title = Requête refusée
+refused-text = Le serveur ne peut pas répondre à cette requête telle qu’elle a été envoyée.
+refused-text-400 = La requête est mal formée.
+refused-text-405 = Cette adresse ne s’utilise pas de cette façon (méthode non permise).
+refused-text-408 = La requête a pris trop de temps. Réessayez dans un instant.
+refused-text-413 = Les données envoyées sont trop volumineuses (64 Kio au plus).
+refused-text-414 = L’adresse (URL) est trop longue.
+refused-text-415 = Les données envoyées ne sont pas dans un format accepté ici.
+refused-text-431 = Les en-têtes de la requête sont trop grands ou trop nombreux.
 back-home = Revenir à la recherche
 
 weekday-1 = lundi

@@ -9,9 +9,12 @@
 //! files (same validation, every error with its field). The structure is the token's partner's:
 //! its only one, or the one named by `structure_id` (the producer's id) among its own. A service
 //! of another partner is answered 404 (its existence is not revealed), a read-only token 403.
+//! A body that is not declared `Content-Type: application/json` is refused (415) before it is
+//! read. Every answer here concerns one partner's credential: `Cache-Control: no-store`, so
+//! that no shared cache keeps it.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -35,6 +38,62 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/partner/services", get(list).post(create))
         .route("/api/v1/services/{id}", put(replace))
+        .layer(axum::middleware::map_response(no_store))
+}
+
+/// Answers to a bearer token are the partner's own: never stored by a cache (RFC 9111 §5.2.2.5).
+async fn no_store(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235
+/// §2.1), so `bearer` and `BEARER` are the same.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether `Content-Type` names JSON (`application/json`, any parameters such as `charset`).
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The body of a write: declared JSON (415 otherwise, before anything is read), at most
+/// [`crate::MAX_BODY_BYTES`] (413).
+#[derive(Debug)]
+pub struct JsonBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(req.headers().get(header::CONTENT_TYPE)) {
+            return Err(ApiError::UnsupportedMediaType(
+                "le corps doit être du JSON : Content-Type: application/json".into(),
+            ));
+        }
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(format!(
+                    "corps trop grand : {} Kio au plus",
+                    crate::MAX_BODY_BYTES / 1024
+                )),
+                _ => ApiError::BadRequest(vec![FieldError {
+                    field: None,
+                    detail: "corps illisible".into(),
+                }]),
+            })
+    }
 }
 
 /// A request made with a valid, unrevoked API token.
@@ -94,9 +153,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .ok_or_else(|| {
                 ApiError::Unauthorized("jeton d'API requis (Authorization: Bearer …)".into())
             })?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .map(str::trim)
+        let token = bearer_token(value)
             .filter(|t| t.starts_with("relais_"))
             .ok_or_else(|| ApiError::Unauthorized("en-tête Authorization mal formé".into()))?;
         let found = state
@@ -286,7 +343,7 @@ async fn replace(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let id: ServiceId = id.parse().map_err(|_| not_found())?;
     let stored = state
@@ -330,7 +387,7 @@ async fn replace(
 async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     caller.may(Action::EditDirectory, Some(caller.token.partner_id))?;
     let obj = body_object(&body)?;

@@ -5,9 +5,11 @@
 use std::sync::OnceLock;
 
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+
+use super::i18n::Locale;
 
 /// One embedded file.
 #[derive(Debug)]
@@ -64,10 +66,10 @@ pub fn assets() -> &'static Assets {
 
 /// `GET /static/{name}`: only the current names exist; old names are 404 (a page that asks for
 /// them is an old page, which the browser will fetch again).
-pub async fn serve(Path(name): Path<String>) -> Response {
+pub async fn serve(locale: Locale, uri: Uri, Path(name): Path<String>) -> Response {
     let a = assets();
     let Some(asset) = [&a.css, &a.near_me].into_iter().find(|x| x.name == name) else {
-        return (StatusCode::NOT_FOUND, "introuvable\n").into_response();
+        return super::not_found(locale, &uri);
     };
     (
         [

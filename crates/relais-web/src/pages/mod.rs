@@ -173,6 +173,32 @@ pub fn not_found(locale: Locale, uri: &Uri) -> Response {
     render(StatusCode::NOT_FOUND, locale, &page)
 }
 
+/// A request refused before any page could handle it (wrong method, body or URL too large,
+/// timeout, unreadable form): the error page with `status` and what it means, in the page's
+/// language. Never cached: the same URL may well work with another method or body.
+pub fn refused(locale: Locale, status: StatusCode) -> Response {
+    let c = Chrome::new(locale, &Uri::from_static("/"), "");
+    let specific = format!("refused-text-{}", status.as_u16());
+    let message = if matches!(status.as_u16(), 400 | 405 | 408 | 413 | 414 | 415 | 431) {
+        c.tr.t(&specific)
+    } else {
+        c.tr.t("refused-text")
+    };
+    let page = ErrorPage {
+        title: c.tr.t("refused-title"),
+        message,
+        status: status.as_u16(),
+        reference: None,
+        c,
+    };
+    // No language cookie: a refused request chose nothing.
+    let locale = Locale {
+        explicit: false,
+        ..locale
+    };
+    render(status, locale, &page)
+}
+
 /// 500: the cause goes to the log with a reference that the page shows, never to the person.
 pub fn internal_error(locale: Locale, e: &anyhow::Error) -> Response {
     let reference = uuid::Uuid::new_v4().to_string();

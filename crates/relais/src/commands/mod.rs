@@ -24,6 +24,8 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             site,
             proxy,
             mail,
+            metrics,
+            conn,
         } => {
             // The database URL is checked first: a mistyped one creates nothing, not even the
             // outbox folder.
@@ -37,10 +39,15 @@ pub async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             pro.behind_proxy = proxy.behind_proxy;
             serve::serve(
                 store,
-                addr,
-                demo,
-                std::time::Duration::from_millis(sync_interval_ms),
-                pro,
+                serve::ServeOptions {
+                    addr,
+                    demo,
+                    sync: std::time::Duration::from_millis(sync_interval_ms),
+                    pro,
+                    metrics_addr: metrics.metrics_addr,
+                    metrics_token: metrics.metrics_token,
+                    conn: conn.limits(proxy.behind_proxy),
+                },
             )
             .await?;
             Ok(ExitCode::SUCCESS)

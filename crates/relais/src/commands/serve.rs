@@ -34,14 +34,34 @@ pub async fn load_demo_if_empty(store: &DynStore) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// What `relais serve` was asked for.
+#[derive(Debug)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    /// Load the demo dataset into an empty directory first.
+    pub demo: bool,
+    /// How often to pick up other nodes' changes.
+    pub sync: Duration,
+    pub pro: relais_web::pro::ProConfig,
+    /// `/metrics` on a listener of its own (and no longer on `addr`).
+    pub metrics_addr: Option<SocketAddr>,
+    /// A bearer token required to read `/metrics`.
+    pub metrics_token: Option<String>,
+    /// Header read timeout and connections per address.
+    pub conn: relais_web::ConnLimits,
+}
+
 /// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(
-    store: DynStore,
-    addr: SocketAddr,
-    demo: bool,
-    sync: Duration,
-    pro: relais_web::pro::ProConfig,
-) -> anyhow::Result<()> {
+pub async fn serve(store: DynStore, options: ServeOptions) -> anyhow::Result<()> {
+    let ServeOptions {
+        addr,
+        demo,
+        sync,
+        pro,
+        metrics_addr,
+        metrics_token,
+        conn,
+    } = options;
     let started = Instant::now();
     if demo {
         load_demo_if_empty(&store).await?;
@@ -51,11 +71,23 @@ pub async fn serve(
     }
     let state = AppState::load(store, Arc::new(chrono::Utc::now))
         .await?
-        .with_pro(pro);
+        .with_pro(pro)
+        .with_metrics_access(relais_web::health::MetricsAccess {
+            token: metrics_token,
+            separate: metrics_addr.is_some(),
+        });
     let services = state.index().len();
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let metrics_listener = match metrics_addr {
+        Some(a) => Some(
+            tokio::net::TcpListener::bind(a)
+                .await
+                .with_context(|| format!("cannot listen on {a} for /metrics"))?,
+        ),
+        None => None,
+    };
     let _sync = state.spawn_index_sync(sync);
     let _journal = spawn_journal_head_log(state.store.clone());
     let _purge = spawn_purge(state.store.clone());
@@ -66,7 +98,17 @@ pub async fn serve(
         ready_ms = started.elapsed().as_millis() as u64,
         "relais ready: http://{addr}/"
     );
-    relais_web::serve(listener, relais_web::router(state)).await?;
+    let app = relais_web::router(state.clone());
+    match metrics_listener {
+        Some(m) => {
+            tracing::info!(addr = %m.local_addr()?, "metrics: http://{}/metrics", m.local_addr()?);
+            tokio::try_join!(
+                relais_web::serve(listener, app, conn),
+                relais_web::serve(m, relais_web::metrics_router(state), conn),
+            )?;
+        }
+        None => relais_web::serve(listener, app, conn).await?,
+    }
     tracing::info!("stopped");
     Ok(())
 }
