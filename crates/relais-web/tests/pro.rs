@@ -39,6 +39,11 @@ struct ProApp {
 
 impl ProApp {
     async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// An app whose professional settings `configure` changes.
+    async fn with_config(configure: impl FnOnce(&mut ProConfig)) -> Self {
         let parsed = relais_exchange::parse_document("directory.json", FIXTURE).expect("fixture");
         let db = TestDatabase::new().await;
         let store = relais_store::connect(&db.url).await.expect("connect");
@@ -51,13 +56,12 @@ impl ProApp {
         let start = paris(2026, 12, 22, 10, 30);
         let clock = Arc::new(move || start + TimeDelta::seconds(o.load(Ordering::SeqCst)));
         let outbox = tempfile::tempdir().expect("outbox");
+        let mut pro = ProConfig::new("http://relais.test", Mailer::outbox_at(outbox.path()));
+        configure(&mut pro);
         let state = AppState::load(store.clone(), clock)
             .await
             .expect("load")
-            .with_pro(ProConfig::new(
-                "http://relais.test",
-                Mailer::outbox_at(outbox.path()),
-            ));
+            .with_pro(pro);
         Self {
             router: relais_web::router(state.clone()),
             store,
@@ -707,6 +711,70 @@ async fn refusals_write_nothing() {
     relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
     assert!(all.iter().any(|e| e.event.actor == lea_id.to_string()));
     let _ = Role::Lawyer;
+}
+
+/// Issue 9, item 4: 48 wrong sign-ins at once from one address, each with another unknown
+/// email, are delayed exactly as 48 one after another (attempts 12–48: 1, 2, 4, then 8 s). The
+/// delays asked for are recorded instead of slept, on a fixed clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_ins_at_once_from_one_address_are_delayed_as_one_after_another() {
+    let delays = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let d = delays.clone();
+    let app = ProApp::with_config(move |pro| {
+        pro.pause = relais_web::pro::Pause::with(move |delay| d.lock().unwrap().push(delay));
+    })
+    .await;
+    let n = 48;
+    let attempt = |router: axum::Router, ip: &str, csrf: String, i: usize| {
+        let addr = std::net::SocketAddr::new(ip.parse().expect("ip"), 40000);
+        async move {
+            let body = serde_urlencoded::to_string([
+                ("csrf", csrf.as_str()),
+                ("email", &format!("inconnu{i}@example.org")),
+                ("password", "mauvais mot de passe"),
+            ])
+            .unwrap();
+            let req = Request::post("/pro/connexion")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("relais_csrf={csrf}"))
+                .extension(axum::extract::ConnectInfo(addr))
+                .body(Body::from(body))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    let csrf = app
+        .browser_at("192.0.2.1")
+        .field("/pro/connexion", "csrf")
+        .await;
+    // One after another, from 192.0.2.1.
+    for i in 0..n {
+        let status = attempt(app.router.clone(), "192.0.2.1", csrf.clone(), i).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let sequential = std::mem::take(&mut *delays.lock().unwrap());
+    let s = std::time::Duration::from_secs;
+    let mut expected = vec![s(1), s(2), s(4)];
+    expected.extend(std::iter::repeat_n(s(8), n - 14));
+    assert_eq!(sequential, expected);
+    // All at once, from 192.0.2.2.
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        tasks.push(tokio::spawn(attempt(
+            app.router.clone(),
+            "192.0.2.2",
+            csrf.clone(),
+            i,
+        )));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let mut parallel = std::mem::take(&mut *delays.lock().unwrap());
+    parallel.sort();
+    let mut sorted = sequential.clone();
+    sorted.sort();
+    assert_eq!(parallel, sorted, "the same delays as one after another");
 }
 
 #[tokio::test]
