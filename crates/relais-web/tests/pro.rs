@@ -1713,6 +1713,121 @@ async fn a_partner_renames_its_structure_and_search_shows_it() {
     assert_eq!(app.journal_len().await, before + 1);
 }
 
+/// Issue 9, item 9: a partner's journal CSV shows its own members' emails and addresses, never
+/// another partner's member's — neither their sign-ins, nor failures against their account, nor
+/// their token changes, nor an anonymous failure; and events other than security ones keep no
+/// address at all.
+#[tokio::test]
+async fn a_partners_csv_never_shows_another_partners_member_email_or_address() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let (qid, other_link) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let mut claire = app.browser_at("192.0.2.10");
+    claire.join(&link, PASSWORD).await;
+    let mut omar = app.browser_at("198.51.100.20");
+    let (omar_secret, _) = omar.join(&other_link, PASSWORD).await;
+    // Omar works for his partner: a token, sign-out, sign-in again.
+    let csrf = omar.csrf().await;
+    let a = omar
+        .post(
+            &format!("/pro/p/{qid}/jetons"),
+            &[
+                ("csrf", &csrf),
+                ("name", "logiciel"),
+                ("scope", "services:read"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let csrf = omar.csrf().await;
+    omar.post("/pro/deconnexion", &[("csrf", &csrf)]).await;
+    app.advance(TimeDelta::seconds(30));
+    let a = omar
+        .sign_in("omar@example.org", PASSWORD, &omar_secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    // Someone fails on Omar's account, someone else on an unknown one.
+    for (ip, email) in [
+        ("203.0.113.66", "omar@example.org"),
+        ("203.0.113.77", "personne@example.org"),
+    ] {
+        let mut b = app.browser_at(ip);
+        let csrf = b.field("/pro/connexion", "csrf").await;
+        let a = b
+            .post(
+                "/pro/connexion",
+                &[("csrf", &csrf), ("email", email), ("password", "mauvais")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // Claire verifies a service of hers: not a security event, no address kept.
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/services/{}/verifie", service.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert!(a.status.is_redirection(), "{}", a.status);
+    assert_eq!(app.last_event().await.action, "service.verify");
+    assert_eq!(app.last_event().await.ip, None);
+
+    let csv = claire.get(&format!("/pro/p/{pid}/journal.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("claire@example.org"), "{}", csv.body);
+    assert!(
+        csv.body.contains("192.0.2.10"),
+        "her own sign-ins keep her address"
+    );
+    for other in [
+        "omar@example.org",
+        "198.51.100.20",
+        "203.0.113.66",
+        "203.0.113.77",
+        "personne@example.org",
+    ] {
+        assert!(!csv.body.contains(other), "{other} in {}", csv.body);
+    }
+    let page = claire.get(&format!("/pro/p/{pid}/journal")).await;
+    assert!(!page.body.contains("omar@example.org") && !page.body.contains("198.51.100.20"));
+    // Omar's own partner sees his (and the failure on his account), not Claire's.
+    let theirs = omar.get(&format!("/pro/p/{qid}/journal.csv")).await;
+    assert!(theirs.body.contains("omar@example.org") && theirs.body.contains("198.51.100.20"));
+    assert!(theirs.body.contains("203.0.113.66"), "{}", theirs.body);
+    assert!(!theirs.body.contains("claire@example.org") && !theirs.body.contains("192.0.2.10"));
+
+    // Invited to Claire's partner but not yet joined, Omar is still not hers: the invitation
+    // names the address she typed, and nothing of his own events shows.
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres"),
+            &[
+                ("csrf", &csrf),
+                ("email", "omar@example.org"),
+                ("role", "professional"),
+            ],
+        )
+        .await;
+    assert!(
+        a.status.is_success() || a.status.is_redirection(),
+        "{}",
+        a.body
+    );
+    let csv = claire.get(&format!("/pro/p/{pid}/journal.csv")).await;
+    for other in ["198.51.100.20", "203.0.113.66", "203.0.113.77"] {
+        assert!(!csv.body.contains(other), "{other} in {}", csv.body);
+    }
+    let all = app.store.journal_page(0, 10_000).await.unwrap();
+    relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
+}
+
 #[tokio::test]
 async fn stale_services_are_listed_most_stale_first() {
     let app = ProApp::new().await;
@@ -1824,11 +1939,10 @@ async fn an_attacker_slows_but_cannot_lock_out_and_cannot_wear_down_the_second_f
     let mut attacker = app.browser_at("2001:db8:1:2:aaaa::1");
     let csrf = attacker.field("/pro/connexion", "csrf").await;
     let now = app.now();
-    let account = format!("account:{}", secret::hash_secret("claire@example.org"));
-    let from_attacker = format!(
-        "account-ip:{}",
-        secret::hash_secret("claire@example.org\n2001:db8:1:2::/64")
-    );
+    // The keys as the server makes them (salted, in this process).
+    let account = relais_auth::throttle::key("account", "claire@example.org");
+    let from_attacker =
+        relais_auth::throttle::key("account-ip", "claire@example.org\n2001:db8:1:2::/64");
     for _ in 0..12 {
         app.store
             .record_failure(

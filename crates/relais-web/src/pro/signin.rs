@@ -44,18 +44,19 @@ fn store_error(locale: Locale, e: relais_store::StoreError) -> Response {
     internal_error(locale, &e.into())
 }
 
-/// The throttling key of an account: a hash, so that the failures table holds no address.
-/// Failures under it only slow sign-in down (anyone may type a victim's address).
+/// The throttling key of an account: a salted hash ([`throttle::key`]), so that the failures
+/// table holds no address. Failures under it only slow sign-in down (anyone may type a victim's
+/// address).
 fn account_key(email: &Email) -> String {
-    format!("account:{}", secret::hash_secret(email.as_str()))
+    throttle::key("account", email.as_str())
 }
 
 /// The key of an account tried from one address: refused from 10 failures in 15 minutes (an
 /// attacker locks out only themselves).
 fn account_ip_key(email: &Email, ip: &Option<String>) -> String {
-    format!(
-        "account-ip:{}",
-        secret::hash_secret(&format!("{}\n{}", email.as_str(), ip_group(ip)))
+    throttle::key(
+        "account-ip",
+        &format!("{}\n{}", email.as_str(), ip_group(ip)),
     )
 }
 
@@ -79,8 +80,9 @@ fn ip_group(ip: &Option<String>) -> String {
     }
 }
 
+/// The throttling key of an address (its group): salted and hashed, never the address itself.
 fn ip_key(ip: &Option<String>) -> String {
-    format!("ip:{}", ip_group(ip))
+    throttle::key("ip", &ip_group(ip))
 }
 
 /// One throttling key and how it is judged.
@@ -1025,12 +1027,8 @@ pub async fn forgot(
     // mail-bombing, no flood of links. The answer is the same either way.
     let hour = std::time::Duration::from_secs(3600);
     let email = Email::parse(&form.email).ok().filter(|e| {
-        within_rate(&format!("reset-ip:{}", ip_group(&ip)), 10, hour)
-            && within_rate(
-                &format!("reset:{}", secret::hash_secret(e.as_str())),
-                3,
-                hour,
-            )
+        within_rate(&throttle::key("reset-ip", &ip_group(&ip)), 10, hour)
+            && within_rate(&throttle::key("reset", e.as_str()), 3, hour)
     });
     if let Some(email) = email {
         let state = state.clone();
