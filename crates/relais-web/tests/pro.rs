@@ -1199,6 +1199,144 @@ async fn api_tokens_write_only_their_partners_services() {
     assert_eq!(app.journal_len().await, before);
 }
 
+/// Issue 9, item 7: values the domain refuses are refused by the write API with the field named
+/// (422, the JSON envelope), on PUT and POST alike, and nothing is written.
+#[tokio::test]
+async fn the_write_api_refuses_what_the_domain_refuses_with_the_field() {
+    let app = ProApp::new().await;
+    let (pid, _) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let write = relais_web::pro::issue_token(
+        &app.store,
+        pid,
+        relais_store::Scope::ServicesWrite,
+        "logiciel",
+        None,
+        NewEvent::system(app.now(), "cli", "token.create"),
+    )
+    .await
+    .unwrap();
+    let uri = format!("/api/v1/services/{}", service.id);
+    let body = serde_json::json!({
+        "id": service.source_id,
+        "nom": "Consultation juridique gratuite",
+        "description": "Avocats du barreau, sans rendez-vous.",
+        "date_maj": "2026-12-22",
+        "latitude": 48.8924,
+        "longitude": 2.3444,
+    });
+    let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+        ("nom", "Consultation\u{0}juridique".into(), "nom"),
+        ("nom", 123.into(), "nom"),
+        (
+            "courriel",
+            "a\"><script>alert(1)</script>@example.org".into(),
+            "courriel",
+        ),
+        ("lien_source", "javascript:alert(5)".into(), "lien_source"),
+        ("latitude", (-33.8688).into(), "latitude"),
+        ("date_maj", "+99999-01-01".into(), "date_maj"),
+    ];
+    let before = app.journal_len().await;
+    let stored = app.store.get_service(service.id).await.unwrap();
+    for (key, value, field) in cases {
+        let mut bad = body.clone();
+        bad[key] = value.clone();
+        if key == "latitude" {
+            bad["longitude"] = 151.2093.into();
+        }
+        let (status, out) = api(&app, "PUT", &uri, Some(&write), Some(bad.clone())).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}={value}: {out}"
+        );
+        let errors = out["errors"].as_array().expect("the envelope");
+        assert!(
+            errors.iter().any(|e| e["field"] == field),
+            "{key}={value}: {out}"
+        );
+        bad["id"] = "nouveau".into();
+        let (status, out) = api(
+            &app,
+            "POST",
+            "/api/v1/partner/services",
+            Some(&write),
+            Some(bad),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}={value}: {out}"
+        );
+        assert!(
+            out["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["field"] == field)
+        );
+    }
+    assert_eq!(app.journal_len().await, before, "refusals write nothing");
+    assert_eq!(app.store.get_service(service.id).await.unwrap(), stored);
+    // The good body is accepted.
+    let (status, out) = api(&app, "PUT", &uri, Some(&write), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+}
+
+/// Issue 9, item 7: the service and structure forms refuse a name with a control character, an
+/// email that is not an address and a `javascript:` website, with the field, writing nothing.
+#[tokio::test]
+async fn the_pro_forms_refuse_what_the_domain_refuses() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let edit = format!("/pro/p/{pid}/services/{}", service.id);
+    let page = claire.get(&edit).await;
+    let before = app.journal_len().await;
+    for (field, value) in [
+        ("name", "Consultation\u{0}juridique"),
+        ("name", "Consultation\njuridique"),
+        ("email", "a\"><script>alert(1)</script>@example.org"),
+    ] {
+        let mut form = form_of(&page.body, &edit);
+        set(&mut form, field, value);
+        set(&mut form, "action", "save");
+        let a = claire.post_owned(&edit, &form).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value:?}"
+        );
+        assert!(a.body.contains(&format!("href=\"#{field}\"")), "{}", a.body);
+    }
+    let path = format!("/pro/p/{pid}/structures/{}", service.structure_id);
+    let page = claire.get(&path).await;
+    for (field, value) in [
+        ("name", "Structure\u{0}"),
+        ("email", "a\"><script>@example.org"),
+        ("website", "javascript:alert(5)"),
+    ] {
+        let mut form = form_of(&page.body, &path);
+        set(&mut form, field, value);
+        let a = claire.post_owned(&path, &form).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value:?}"
+        );
+        assert!(a.body.contains(&format!("href=\"#{field}\"")), "{}", a.body);
+    }
+    assert_eq!(app.journal_len().await, before, "nothing written");
+}
+
 #[tokio::test]
 async fn pro_pages_send_security_headers_and_are_never_cached() {
     let app = ProApp::new().await;
