@@ -2,9 +2,36 @@
 //! down or refuse the next attempt (NIST SP 800-63B rev. 3 §5.2.2 rate limiting;
 //! OWASP Authentication Cheat Sheet). Pure: the caller keeps the failures.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use data_encoding::HEXLOWER;
+use sha2::{Digest, Sha256};
+
+/// The salt of throttling keys: 32 random bytes drawn once per process, never written anywhere.
+static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
+    let mut salt = [0u8; 32];
+    crate::secret::fill_random(&mut salt);
+    salt
+});
+
+/// The key failures are counted under: `kind:` + hex SHA-256(salt ‖ `value`), with a salt drawn
+/// once per process. The failures table and memory never hold an address or an email in clear,
+/// and a copy of the database cannot be reversed by hashing all 2³² IPv4 addresses (or the known
+/// emails): the salt is not in it. The price: a restart forgets recent failures (at most the
+/// 15-minute window), and several nodes each count their own.
+#[must_use]
+pub fn key(kind: &str, value: &str) -> String {
+    key_with(&SALT[..], kind, value)
+}
+
+fn key_with(salt: &[u8], kind: &str, value: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(value.as_bytes());
+    format!("{kind}:{}", HEXLOWER.encode(&h.finalize()))
+}
 
 /// How many recent failures slow or refuse sign-in under one key.
 #[derive(Clone, Copy, Debug)]
@@ -130,6 +157,19 @@ mod tests {
 
     fn ago(seconds: i64) -> DateTime<Utc> {
         now() - TimeDelta::seconds(seconds)
+    }
+
+    #[test]
+    fn keys_hide_their_value_and_depend_on_the_salt() {
+        let k = key("ip", "203.0.113.7");
+        assert!(k.starts_with("ip:") && k.len() == 3 + 64, "{k}");
+        assert!(!k.contains("203.0.113.7"));
+        assert_eq!(k, key("ip", "203.0.113.7"), "stable within the process");
+        assert_ne!(k, key("ip", "203.0.113.8"));
+        assert_ne!(k, key("account-ip", "203.0.113.7"));
+        // Another salt (another process), another key: the unsalted hash is not it either.
+        assert_ne!(k, key_with(b"another salt", "ip", "203.0.113.7"));
+        assert_ne!(k, key_with(b"", "ip", "203.0.113.7"));
     }
 
     #[test]

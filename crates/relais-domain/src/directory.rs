@@ -92,6 +92,37 @@ impl ServiceHours {
     }
 }
 
+/// Why a `date_maj` (last change at the producer) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UpdateDateError {
+    #[error("date {0} trop ancienne : le {EARLIEST_UPDATE} au plus tôt")]
+    TooEarly(NaiveDate),
+    #[error("date {date} trop lointaine : le {latest} au plus tard (aujourd'hui + 2 ans)")]
+    TooLate { date: NaiveDate, latest: NaiveDate },
+}
+
+/// The earliest `date_maj` accepted: no directory of social services kept dates before 1990,
+/// so an earlier one is a typo (or `0001-01-01`, a default value).
+pub const EARLIEST_UPDATE: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// Checks a `date_maj` against `today`: from [`EARLIEST_UPDATE`] to `today` + 2 years (a date
+/// slightly ahead — a producer's clock, an announced change — is kept; `+99999-01-01` is not).
+pub fn check_update_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, UpdateDateError> {
+    let latest = today
+        .checked_add_months(chrono::Months::new(24))
+        .unwrap_or(NaiveDate::MAX);
+    if date < EARLIEST_UPDATE {
+        Err(UpdateDateError::TooEarly(date))
+    } else if date > latest {
+        Err(UpdateDateError::TooLate { date, latest })
+    } else {
+        Ok(date)
+    }
+}
+
 /// A dated closure layered on top of the hours: closed every day from `from` to `to` inclusive
 /// (civil dates, Europe/Paris), with a reason shown to people (« Fermeture de fin d'année »).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +248,20 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn update_dates_lie_between_1990_and_two_years_ahead() {
+        let today = d(2026, 12, 7);
+        assert_eq!(check_update_date(d(1990, 1, 1), today), Ok(d(1990, 1, 1)));
+        assert_eq!(check_update_date(d(2028, 12, 7), today), Ok(d(2028, 12, 7)));
+        assert_eq!(
+            check_update_date(d(1989, 12, 31), today),
+            Err(UpdateDateError::TooEarly(d(1989, 12, 31)))
+        );
+        assert!(check_update_date(d(2028, 12, 8), today).is_err());
+        let far = NaiveDate::parse_from_str("+99999-01-01", "%Y-%m-%d").expect("chrono reads it");
+        assert!(check_update_date(far, today).is_err());
     }
 
     #[test]

@@ -26,6 +26,37 @@ pub enum GeoError {
     LatitudeOutOfRange(f64),
     #[error("longitude {0} hors de [-180, 180]")]
     LongitudeOutOfRange(f64),
+    #[error(
+        "position ({lat}, {lon}) hors de la Métropole du Grand Paris (latitude 48,64 à 49,02, longitude 2,14 à 2,62)"
+    )]
+    OutsideMetropolis { lat: f64, lon: f64 },
+}
+
+/// The box around the Métropole du Grand Paris, in degrees (WGS 84): the extent of the 149
+/// contours of `/work/shared/data/geo/contours/mgp_units.geojson` (IGN Admin Express COG 2018 and
+/// Ville de Paris open data; latitude 48.64621–49.0124, longitude 2.14572–2.61557), widened by
+/// about 500 m on each side for the simplification of those contours, rounded to 0.01°.
+pub const METROPOLIS_BOUNDS: Bounds = Bounds {
+    south: 48.64,
+    north: 49.02,
+    west: 2.14,
+    east: 2.62,
+};
+
+/// A latitude/longitude box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    pub south: f64,
+    pub north: f64,
+    pub west: f64,
+    pub east: f64,
+}
+
+impl Bounds {
+    /// Whether `p` lies inside (edges included).
+    pub fn contains(&self, p: &GeoPoint) -> bool {
+        (self.south..=self.north).contains(&p.lat) && (self.west..=self.east).contains(&p.lon)
+    }
 }
 
 /// An INSEE commune code (5 characters: digits, or 2A/2B for Corsica).
@@ -142,6 +173,17 @@ impl GeoPoint {
             return Err(GeoError::LongitudeOutOfRange(lon));
         }
         Ok(Self { lat, lon })
+    }
+
+    /// The position of a place of the directory: a valid point inside [`METROPOLIS_BOUNDS`]
+    /// (Relais lists places of the metropolis; a point in Sydney is a typo or swapped values).
+    pub fn in_metropolis(lat: f64, lon: f64) -> Result<Self, GeoError> {
+        let p = Self::new(lat, lon)?;
+        if METROPOLIS_BOUNDS.contains(&p) {
+            Ok(p)
+        } else {
+            Err(GeoError::OutsideMetropolis { lat, lon })
+        }
     }
 
     /// Parses `lat,lon` as typed in a URL (`48.8566,2.3522`).
@@ -501,6 +543,31 @@ mod tests {
         assert!(Postcode::parse("75O18").is_err());
         assert_eq!(code("97411").departement(), "974");
         assert_eq!(code("57463").departement(), "57");
+    }
+
+    #[test]
+    fn places_of_the_directory_lie_in_the_metropolis() {
+        // Every centre of a current unit is inside the box.
+        for c in geography().all().iter().filter(|c| c.current) {
+            assert!(METROPOLIS_BOUNDS.contains(&c.centre), "{}", c.name);
+        }
+        assert!(GeoPoint::in_metropolis(48.8566, 2.3522).is_ok());
+        // Sydney, swapped coordinates, Lyon, Évry (outside the MGP, south of its box).
+        for (lat, lon) in [
+            (-33.8688, 151.2093),
+            (2.3522, 48.8566),
+            (45.76, 4.84),
+            (48.6287, 2.4241),
+        ] {
+            assert_eq!(
+                GeoPoint::in_metropolis(lat, lon),
+                Err(GeoError::OutsideMetropolis { lat, lon })
+            );
+        }
+        assert!(matches!(
+            GeoPoint::in_metropolis(123.0, 2.35),
+            Err(GeoError::LatitudeOutOfRange(_))
+        ));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct NewEvent {
     pub action: String,
     /// What it was done to (an id).
     pub subject: Option<String>,
+    /// The client's address, kept on security events only (see [`keeps_address`]).
     pub ip: Option<String>,
     /// Codes and counts, never free text typed by a person.
     pub details: serde_json::Value,
@@ -42,6 +43,29 @@ impl NewEvent {
             ip: None,
             details: serde_json::Value::Object(serde_json::Map::new()),
         }
+    }
+}
+
+/// The kinds of action whose events keep the client's address: sign-ins and their failures,
+/// links, passwords and second factors (`auth.`), API tokens (`token.`) and memberships
+/// (`member.`) — what one needs to trace an intrusion. An address is personal data (CNIL;
+/// CJEU C-582/14 *Breyer*) and the journal is append-only: any other event (a service edited, an
+/// import) is recorded without one (GDPR art. 5(1)(c), data minimisation).
+pub const SECURITY_ACTIONS: [&str; 3] = ["auth.", "token.", "member."];
+
+/// Whether an event of `action` keeps the client's address.
+pub fn keeps_address(action: &str) -> bool {
+    SECURITY_ACTIONS.iter().any(|p| action.starts_with(p))
+}
+
+impl NewEvent {
+    /// The event as the journal keeps it: without the address unless it is a security event.
+    #[must_use]
+    pub fn minimised(mut self) -> Self {
+        if !keeps_address(&self.action) {
+            self.ip = None;
+        }
+        self
     }
 }
 
@@ -96,8 +120,10 @@ pub fn chain_hash(prev_hash: &str, seq: i64, e: &NewEvent) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The next event after `prev` (or the first, after `None`).
+/// The next event after `prev` (or the first, after `None`), [minimised](NewEvent::minimised)
+/// before it is hashed: what is linked is what is kept, so verification is unchanged.
 pub fn link(prev: Option<(&str, i64)>, e: NewEvent) -> Event {
+    let e = e.minimised();
     let (prev_hash, seq) = match prev {
         Some((hash, seq)) => (hash.to_owned(), seq + 1),
         None => (GENESIS.to_owned(), 1),
@@ -301,6 +327,41 @@ mod tests {
             verify(cut, Some(&head)),
             Err(Break::HeadMissing { expected: head })
         );
+    }
+
+    #[test]
+    fn only_security_events_keep_the_address() {
+        let with_ip = |action: &str| NewEvent {
+            action: action.into(),
+            ip: Some("203.0.113.7".into()),
+            ..ev(1)
+        };
+        for action in [
+            "auth.sign_in",
+            "auth.sign_in_failed",
+            "auth.second_factor_failed",
+            "token.create",
+            "token.revoke",
+            "member.invite",
+            "member.remove",
+        ] {
+            let e = link(None, with_ip(action));
+            assert_eq!(e.event.ip.as_deref(), Some("203.0.113.7"), "{action}");
+        }
+        for action in [
+            "service.update",
+            "service.create",
+            "structure.update",
+            "directory.import",
+            "authx.other",
+        ] {
+            let e = link(None, with_ip(action));
+            assert_eq!(e.event.ip, None, "{action}");
+        }
+        // What is linked verifies: the address dropped before hashing, not after.
+        let first = link(None, with_ip("service.update"));
+        let second = link(Some((&first.hash, first.seq)), with_ip("auth.sign_in"));
+        assert!(verify([first, second], None).is_ok());
     }
 
     proptest! {

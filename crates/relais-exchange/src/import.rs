@@ -3,11 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use relais_domain::directory;
+use relais_domain::geo::GeoError;
 use relais_domain::hours::{HoursErrorKind, OpeningHours};
 use relais_domain::referentials::{self, Referential};
+use relais_domain::text::{ContactEmail, Name, WebLink};
 use relais_domain::{
     Closure, GeoPoint, InseeCode, Location, Postcode, Service, ServiceHours, ServiceId, Structure,
-    StructureId, text::Name,
+    StructureId,
 };
 use serde_json::{Map, Value};
 
@@ -19,11 +22,41 @@ pub fn parse_document(file_name: &str, bytes: &[u8]) -> Result<Parsed, Vec<Impor
     parse_document_on(file_name, bytes, Utc::now().date_naive())
 }
 
-/// Parses a document; a service whose `date_suspension` is before `today` is skipped.
+/// Parses a document; a service whose `date_suspension` is before `today` is skipped, a
+/// `date_maj` beyond `today` + 2 years is refused. A position outside the metropolis is dropped
+/// with a note: a producer's file (a data·inclusion search around Paris) lists structures of
+/// Évry or Lyon whose services reach Paris; they stay, without coordinates.
 pub fn parse_document_on(
     file_name: &str,
     bytes: &[u8],
     today: NaiveDate,
+) -> Result<Parsed, Vec<ImportError>> {
+    parse(file_name, bytes, today, Outside::Drop)
+}
+
+/// Parses a partner's own record (the write API): the same rules, except that a position
+/// outside the metropolis is an error on `latitude`/`longitude`, as in the pro form — the
+/// partner gives the place of its own service in the metropolis.
+pub fn parse_own_document(
+    file_name: &str,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> Result<Parsed, Vec<ImportError>> {
+    parse(file_name, bytes, today, Outside::Refuse)
+}
+
+/// What to do with a valid position outside [`relais_domain::geo::METROPOLIS_BOUNDS`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outside {
+    Drop,
+    Refuse,
+}
+
+fn parse(
+    file_name: &str,
+    bytes: &[u8],
+    today: NaiveDate,
+    outside: Outside,
 ) -> Result<Parsed, Vec<ImportError>> {
     let doc: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
@@ -41,6 +74,7 @@ pub fn parse_document_on(
         errors: Vec::new(),
         notes: Vec::new(),
         today,
+        outside,
     };
     let records = cx.classify(&doc);
     let parsed = cx.read_all(records);
@@ -73,6 +107,7 @@ struct Cx<'f> {
     errors: Vec<ImportError>,
     notes: Vec<Note>,
     today: NaiveDate,
+    outside: Outside,
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -265,7 +300,7 @@ impl<'f> Cx<'f> {
         } else {
             "horaires_accueil"
         });
-        let accessibility_link = r.opt_str(if v0 {
+        let accessibility_link = r.opt_link(if v0 {
             "accessibilite"
         } else {
             "accessibilite_lieu"
@@ -295,9 +330,9 @@ impl<'f> Cx<'f> {
             description,
             location,
             phone: r.opt_str("telephone"),
-            email: r.opt_str("courriel"),
-            website: r.opt_str("site_web"),
-            source_link: r.opt_str("lien_source"),
+            email: r.opt_email("courriel"),
+            website: r.opt_link("site_web"),
+            source_link: r.opt_link("lien_source"),
             accessibility_link,
             hours_text,
             networks,
@@ -394,14 +429,14 @@ impl<'f> Cx<'f> {
             access_conditions: service_fields.access_conditions,
             location,
             phone: r.opt_str("telephone"),
-            email: r.opt_str("courriel"),
+            email: r.opt_email("courriel"),
             contact_name: r.opt_str("contact_nom_prenom"),
             hours,
             closures: extension.closures,
             languages: extension.languages,
             wheelchair_accessible: extension.wheelchair_accessible,
             eligibility_zone: service_fields.eligibility_zone,
-            source_link: r.opt_str("lien_source"),
+            source_link: r.opt_link("lien_source"),
             updated_on: updated_on?,
             verified_at: extension.verified_at,
         };
@@ -512,8 +547,19 @@ impl Reader<'_, '_, '_> {
         }
     }
 
+    /// The name: a text (a number is refused, unlike ids), checked by [`Name::parse`].
     fn name(&mut self) -> Option<Name> {
-        let raw = self.required_id("nom")?;
+        let raw = match self.get("nom").cloned() {
+            None => {
+                self.error("nom", "champ obligatoire manquant");
+                return None;
+            }
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                self.error("nom", format!("texte attendu, trouvé {}", kind_of(&other)));
+                return None;
+            }
+        };
         match Name::parse(&raw) {
             Ok(n) => Some(n),
             Err(e) => {
@@ -530,6 +576,30 @@ impl Reader<'_, '_, '_> {
             other => {
                 let k = kind_of(other);
                 self.error(field, format!("texte attendu, trouvé {k}"));
+                None
+            }
+        }
+    }
+
+    /// An optional contact address, checked by [`ContactEmail::parse`].
+    fn opt_email(&mut self, field: &str) -> Option<String> {
+        let raw = self.opt_str(field)?;
+        match ContactEmail::parse(&raw) {
+            Ok(e) => Some(e.into()),
+            Err(e) => {
+                self.error(field, format!("{e} (« {} »)", shorten(&raw, 60)));
+                None
+            }
+        }
+    }
+
+    /// An optional link, checked by [`WebLink::parse`] (http and https only).
+    fn opt_link(&mut self, field: &str) -> Option<String> {
+        let raw = self.opt_str(field)?;
+        match WebLink::parse(&raw) {
+            Ok(l) => Some(l.into()),
+            Err(e) => {
+                self.error(field, format!("{e} (« {} »)", shorten(&raw, 60)));
                 None
             }
         }
@@ -612,6 +682,7 @@ impl Reader<'_, '_, '_> {
         None
     }
 
+    /// `date_maj`: a date within [`directory::check_update_date`]'s range.
     fn required_date(&mut self, field: &str) -> Option<NaiveDate> {
         match self.get(field).cloned() {
             None => {
@@ -621,7 +692,16 @@ impl Reader<'_, '_, '_> {
                 );
                 None
             }
-            Some(Value::String(s)) => self.parse_date(field, &s),
+            Some(Value::String(s)) => {
+                let d = self.parse_date(field, &s)?;
+                match directory::check_update_date(d, self.cx.today) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        self.error(field, e.to_string());
+                        None
+                    }
+                }
+            }
             Some(other) => {
                 self.error(
                     field,
@@ -659,8 +739,16 @@ impl Reader<'_, '_, '_> {
         let lat = self.opt_f64("latitude");
         let lon = self.opt_f64("longitude");
         let point = match (lat, lon) {
-            (Some(lat), Some(lon)) => match GeoPoint::new(lat, lon) {
+            (Some(lat), Some(lon)) => match GeoPoint::in_metropolis(lat, lon) {
                 Ok(p) => Some(p),
+                Err(e @ GeoError::OutsideMetropolis { .. }) if self.cx.outside == Outside::Drop => {
+                    self.note(format!("latitude, longitude : {e} : coordonnées ignorées"));
+                    None
+                }
+                Err(e @ GeoError::OutsideMetropolis { .. }) => {
+                    self.error("latitude", e.to_string());
+                    None
+                }
                 Err(e) => {
                     let field = if (-90.0..=90.0).contains(&lat) {
                         "longitude"
@@ -803,7 +891,7 @@ impl Reader<'_, '_, '_> {
                 .referential_list("modes_mobilisation", referentials::mobilisation_modes()),
             mobilisable_by: self.referential_list("mobilisable_par", referentials::mobilisers()),
             mobilisation_details: self.opt_str("mobilisation_precisions"),
-            mobilisation_link: self.opt_str("lien_mobilisation"),
+            mobilisation_link: self.opt_link("lien_mobilisation"),
             access_conditions: self.opt_str("conditions_acces"),
             eligibility_zone,
             hours: self.opt_str("horaires_accueil"),
@@ -915,9 +1003,9 @@ impl Reader<'_, '_, '_> {
         }
 
         f.mobilisation_link = self
-            .opt_str("prise_rdv")
-            .or_else(|| self.opt_str("formulaire_en_ligne"))
-            .or_else(|| self.opt_str("lien_mobilisation"));
+            .opt_link("prise_rdv")
+            .or_else(|| self.opt_link("formulaire_en_ligne"))
+            .or_else(|| self.opt_link("lien_mobilisation"));
         let beneficiary = self.str_list("modes_orientation_beneficiaire");
         let companion = self.str_list("modes_orientation_accompagnateur");
         for m in beneficiary.iter().chain(&companion) {

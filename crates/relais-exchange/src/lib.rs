@@ -17,12 +17,16 @@
 //! Errors ([`ImportError`], all collected, none written): invalid JSON (with line and column),
 //! a missing required field (`source`, `id`, `nom`, `date_maj`; for services also
 //! `structure_id`, and `description` in v1 — a v0 service falls back to its summary, then its
-//! name), a wrong type, a bad date, a bad INSEE code or postcode, coordinates out of range, an
-//! unknown v1 referential value, a bad `relais` extension, a duplicate id.
+//! name), a wrong type (a number for `nom`), a bad date or a `date_maj` outside 1990-01-01 ..
+//! today + 2 years, a name with a control character, an email that is not an addr-spec, a link
+//! that is not http(s), a bad INSEE code or postcode, coordinates out of range, an unknown v1
+//! referential value, a bad `relais` extension, a duplicate id.
 //!
 //! Notes ([`Note`], the import goes on): v0 values dropped after mapping, services skipped because
 //! their `date_suspension` is past, hours that are free text (kept as
-//! [`ServiceHours::Text`](relais_domain::ServiceHours), never guessed), missing coordinates.
+//! [`ServiceHours::Text`](relais_domain::ServiceHours), never guessed), missing coordinates, and
+//! coordinates outside the metropolis (dropped; [`parse_own_document`], for a partner's own
+//! writes, refuses them instead).
 //!
 //! A service's `structure_id` is derived from `(service.source, service.structure_id)` and may
 //! name a structure that is **not** in the document (its structures in another file, or already
@@ -54,7 +58,7 @@ pub use demo::{
     DEMO_PREFIX, DEMO_SOURCE, demo_dataset, demo_dataset_on, demo_dataset_with_progress,
 };
 pub use export::{export_services, export_structures};
-pub use import::{parse_document, parse_document_on};
+pub use import::{parse_document, parse_document_on, parse_own_document};
 use relais_domain::{Service, Structure};
 
 /// One thing wrong in an imported document, located precisely enough to fix it.

@@ -397,6 +397,100 @@ fn every_error_is_reported_with_its_place() {
     assert_eq!(text.len(), 10, "{text:#?}");
 }
 
+/// Issue 9, item 7: import refuses what the domain refuses, with the field; a position outside
+/// the metropolis is dropped with a note (a producer's file lists structures of Évry or Lyon),
+/// while a partner's own record (`parse_own_document`, the write API) refuses it.
+#[test]
+fn import_refuses_what_the_domain_refuses() {
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "nom",
+            json!("Consultation\u{0}gratuite"),
+            "nom: caractère de contrôle",
+        ),
+        ("nom", json!(123), "nom: texte attendu, trouvé un nombre"),
+        (
+            "courriel",
+            json!("a\"><script>alert(1)</script>@example.org"),
+            "courriel: adresse e-mail invalide",
+        ),
+        (
+            "lien_source",
+            json!("javascript:alert(5)"),
+            "lien_source: lien invalide",
+        ),
+        (
+            "lien_mobilisation",
+            json!("data:text/html,x"),
+            "lien_mobilisation: lien invalide",
+        ),
+        (
+            "date_maj",
+            json!("+99999-01-01"),
+            "date_maj: date +99999-01-01 trop lointaine",
+        ),
+        (
+            "date_maj",
+            json!("1900-01-01"),
+            "date_maj: date 1900-01-01 trop ancienne",
+        ),
+    ];
+    for (key, value, expected) in cases {
+        let mut bad = v1_service();
+        bad[key] = value.clone();
+        let errors = parse(&json!([v1_structure(), bad])).expect_err(key);
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with(&format!("test.json:services[1]: {expected}"))),
+            "{key}={value}: {text:#?}"
+        );
+    }
+    let mut bad = v1_structure();
+    bad["site_web"] = json!("javascript:alert(5)");
+    bad["courriel"] = json!("\"<b>\"@example.org");
+    let text: Vec<String> = parse(&json!([bad]))
+        .expect_err("structure")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("test.json:structures[0]: site_web: lien invalide"))
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("test.json:structures[0]: courriel: adresse e-mail invalide"))
+    );
+
+    // Sydney: dropped with a note on import, refused for a partner's own record.
+    let mut far = v1_service();
+    far["latitude"] = json!(-33.8688);
+    far["longitude"] = json!(151.2093);
+    let parsed = parse(&json!([v1_structure(), far.clone()])).expect("imported");
+    assert_eq!(parsed.services[0].location.point, None);
+    assert!(
+        parsed
+            .notes
+            .iter()
+            .any(|n| n.message.contains("hors de la Métropole"))
+    );
+    let own =
+        relais_exchange::parse_own_document("body", json!([far]).to_string().as_bytes(), today())
+            .expect_err("refused");
+    assert_eq!(own[0].field, "latitude", "{own:?}");
+    // The good record still passes both ways.
+    assert!(parse(&json!([v1_structure(), v1_service()])).is_ok());
+    assert!(
+        relais_exchange::parse_own_document(
+            "body",
+            json!([v1_service()]).to_string().as_bytes(),
+            today()
+        )
+        .is_ok()
+    );
+}
+
 #[test]
 fn v0_records_are_mapped_and_suspended_ones_skipped() {
     let v0 = json!({

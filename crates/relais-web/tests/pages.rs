@@ -274,6 +274,9 @@ async fn information_pages_exist_in_every_language() {
     assert!(a11y.contains("Défenseur des droits"));
     let privacy = page(&app, "/confidentialite").await;
     assert!(privacy.contains("30 jours"));
+    // Issue 9, item 9: the journal's addresses and the hashed throttling keys are said.
+    assert!(privacy.contains("événements de sécurité"), "{privacy}");
+    assert!(privacy.contains("SHA-256 salée"), "{privacy}");
 }
 
 #[tokio::test]

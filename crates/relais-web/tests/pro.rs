@@ -39,6 +39,11 @@ struct ProApp {
 
 impl ProApp {
     async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// An app whose professional settings `configure` changes.
+    async fn with_config(configure: impl FnOnce(&mut ProConfig)) -> Self {
         let parsed = relais_exchange::parse_document("directory.json", FIXTURE).expect("fixture");
         let db = TestDatabase::new().await;
         let store = relais_store::connect(&db.url).await.expect("connect");
@@ -51,13 +56,12 @@ impl ProApp {
         let start = paris(2026, 12, 22, 10, 30);
         let clock = Arc::new(move || start + TimeDelta::seconds(o.load(Ordering::SeqCst)));
         let outbox = tempfile::tempdir().expect("outbox");
+        let mut pro = ProConfig::new("http://relais.test", Mailer::outbox_at(outbox.path()));
+        configure(&mut pro);
         let state = AppState::load(store.clone(), clock)
             .await
             .expect("load")
-            .with_pro(ProConfig::new(
-                "http://relais.test",
-                Mailer::outbox_at(outbox.path()),
-            ));
+            .with_pro(pro);
         Self {
             router: relais_web::router(state.clone()),
             store,
@@ -728,6 +732,70 @@ async fn refusals_write_nothing() {
     let _ = Role::Lawyer;
 }
 
+/// Issue 9, item 4: 48 wrong sign-ins at once from one address, each with another unknown
+/// email, are delayed exactly as 48 one after another (attempts 12–48: 1, 2, 4, then 8 s). The
+/// delays asked for are recorded instead of slept, on a fixed clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_ins_at_once_from_one_address_are_delayed_as_one_after_another() {
+    let delays = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let d = delays.clone();
+    let app = ProApp::with_config(move |pro| {
+        pro.pause = relais_web::pro::Pause::with(move |delay| d.lock().unwrap().push(delay));
+    })
+    .await;
+    let n = 48;
+    let attempt = |router: axum::Router, ip: &str, csrf: String, i: usize| {
+        let addr = std::net::SocketAddr::new(ip.parse().expect("ip"), 40000);
+        async move {
+            let body = serde_urlencoded::to_string([
+                ("csrf", csrf.as_str()),
+                ("email", &format!("inconnu{i}@example.org")),
+                ("password", "mauvais mot de passe"),
+            ])
+            .unwrap();
+            let req = Request::post("/pro/connexion")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("relais_csrf={csrf}"))
+                .extension(axum::extract::ConnectInfo(addr))
+                .body(Body::from(body))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    let csrf = app
+        .browser_at("192.0.2.1")
+        .field("/pro/connexion", "csrf")
+        .await;
+    // One after another, from 192.0.2.1.
+    for i in 0..n {
+        let status = attempt(app.router.clone(), "192.0.2.1", csrf.clone(), i).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let sequential = std::mem::take(&mut *delays.lock().unwrap());
+    let s = std::time::Duration::from_secs;
+    let mut expected = vec![s(1), s(2), s(4)];
+    expected.extend(std::iter::repeat_n(s(8), n - 14));
+    assert_eq!(sequential, expected);
+    // All at once, from 192.0.2.2.
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        tasks.push(tokio::spawn(attempt(
+            app.router.clone(),
+            "192.0.2.2",
+            csrf.clone(),
+            i,
+        )));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let mut parallel = std::mem::take(&mut *delays.lock().unwrap());
+    parallel.sort();
+    let mut sorted = sequential.clone();
+    sorted.sort();
+    assert_eq!(parallel, sorted, "the same delays as one after another");
+}
+
 #[tokio::test]
 async fn sign_in_is_throttled_and_sessions_rotate_and_expire() {
     let app = ProApp::new().await;
@@ -1161,6 +1229,144 @@ async fn api_tokens_write_only_their_partners_services() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(app.journal_len().await, before);
+}
+
+/// Issue 9, item 7: values the domain refuses are refused by the write API with the field named
+/// (422, the JSON envelope), on PUT and POST alike, and nothing is written.
+#[tokio::test]
+async fn the_write_api_refuses_what_the_domain_refuses_with_the_field() {
+    let app = ProApp::new().await;
+    let (pid, _) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let write = relais_web::pro::issue_token(
+        &app.store,
+        pid,
+        relais_store::Scope::ServicesWrite,
+        "logiciel",
+        None,
+        NewEvent::system(app.now(), "cli", "token.create"),
+    )
+    .await
+    .unwrap();
+    let uri = format!("/api/v1/services/{}", service.id);
+    let body = serde_json::json!({
+        "id": service.source_id,
+        "nom": "Consultation juridique gratuite",
+        "description": "Avocats du barreau, sans rendez-vous.",
+        "date_maj": "2026-12-22",
+        "latitude": 48.8924,
+        "longitude": 2.3444,
+    });
+    let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+        ("nom", "Consultation\u{0}juridique".into(), "nom"),
+        ("nom", 123.into(), "nom"),
+        (
+            "courriel",
+            "a\"><script>alert(1)</script>@example.org".into(),
+            "courriel",
+        ),
+        ("lien_source", "javascript:alert(5)".into(), "lien_source"),
+        ("latitude", (-33.8688).into(), "latitude"),
+        ("date_maj", "+99999-01-01".into(), "date_maj"),
+    ];
+    let before = app.journal_len().await;
+    let stored = app.store.get_service(service.id).await.unwrap();
+    for (key, value, field) in cases {
+        let mut bad = body.clone();
+        bad[key] = value.clone();
+        if key == "latitude" {
+            bad["longitude"] = 151.2093.into();
+        }
+        let (status, out) = api(&app, "PUT", &uri, Some(&write), Some(bad.clone())).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}={value}: {out}"
+        );
+        let errors = out["errors"].as_array().expect("the envelope");
+        assert!(
+            errors.iter().any(|e| e["field"] == field),
+            "{key}={value}: {out}"
+        );
+        bad["id"] = "nouveau".into();
+        let (status, out) = api(
+            &app,
+            "POST",
+            "/api/v1/partner/services",
+            Some(&write),
+            Some(bad),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}={value}: {out}"
+        );
+        assert!(
+            out["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["field"] == field)
+        );
+    }
+    assert_eq!(app.journal_len().await, before, "refusals write nothing");
+    assert_eq!(app.store.get_service(service.id).await.unwrap(), stored);
+    // The good body is accepted.
+    let (status, out) = api(&app, "PUT", &uri, Some(&write), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+}
+
+/// Issue 9, item 7: the service and structure forms refuse a name with a control character, an
+/// email that is not an address and a `javascript:` website, with the field, writing nothing.
+#[tokio::test]
+async fn the_pro_forms_refuse_what_the_domain_refuses() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let mut claire = app.browser();
+    claire.join(&link, PASSWORD).await;
+    let edit = format!("/pro/p/{pid}/services/{}", service.id);
+    let page = claire.get(&edit).await;
+    let before = app.journal_len().await;
+    for (field, value) in [
+        ("name", "Consultation\u{0}juridique"),
+        ("name", "Consultation\njuridique"),
+        ("email", "a\"><script>alert(1)</script>@example.org"),
+    ] {
+        let mut form = form_of(&page.body, &edit);
+        set(&mut form, field, value);
+        set(&mut form, "action", "save");
+        let a = claire.post_owned(&edit, &form).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value:?}"
+        );
+        assert!(a.body.contains(&format!("href=\"#{field}\"")), "{}", a.body);
+    }
+    let path = format!("/pro/p/{pid}/structures/{}", service.structure_id);
+    let page = claire.get(&path).await;
+    for (field, value) in [
+        ("name", "Structure\u{0}"),
+        ("email", "a\"><script>@example.org"),
+        ("website", "javascript:alert(5)"),
+    ] {
+        let mut form = form_of(&page.body, &path);
+        set(&mut form, field, value);
+        let a = claire.post_owned(&path, &form).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value:?}"
+        );
+        assert!(a.body.contains(&format!("href=\"#{field}\"")), "{}", a.body);
+    }
+    assert_eq!(app.journal_len().await, before, "nothing written");
 }
 
 #[tokio::test]
@@ -1677,6 +1883,121 @@ async fn a_partner_renames_its_structure_and_search_shows_it() {
     assert_eq!(app.journal_len().await, before + 1);
 }
 
+/// Issue 9, item 9: a partner's journal CSV shows its own members' emails and addresses, never
+/// another partner's member's — neither their sign-ins, nor failures against their account, nor
+/// their token changes, nor an anonymous failure; and events other than security ones keep no
+/// address at all.
+#[tokio::test]
+async fn a_partners_csv_never_shows_another_partners_member_email_or_address() {
+    let app = ProApp::new().await;
+    let (pid, link) = app
+        .bootstrap("claire@example.org", "Point-justice Paris 18")
+        .await;
+    let service = app.attach_first_structure(pid).await;
+    let (qid, other_link) = app
+        .bootstrap("omar@example.org", "Association Droits")
+        .await;
+    let mut claire = app.browser_at("192.0.2.10");
+    claire.join(&link, PASSWORD).await;
+    let mut omar = app.browser_at("198.51.100.20");
+    let (omar_secret, _) = omar.join(&other_link, PASSWORD).await;
+    // Omar works for his partner: a token, sign-out, sign-in again.
+    let csrf = omar.csrf().await;
+    let a = omar
+        .post(
+            &format!("/pro/p/{qid}/jetons"),
+            &[
+                ("csrf", &csrf),
+                ("name", "logiciel"),
+                ("scope", "services:read"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let csrf = omar.csrf().await;
+    omar.post("/pro/deconnexion", &[("csrf", &csrf)]).await;
+    app.advance(TimeDelta::seconds(30));
+    let a = omar
+        .sign_in("omar@example.org", PASSWORD, &omar_secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    // Someone fails on Omar's account, someone else on an unknown one.
+    for (ip, email) in [
+        ("203.0.113.66", "omar@example.org"),
+        ("203.0.113.77", "personne@example.org"),
+    ] {
+        let mut b = app.browser_at(ip);
+        let csrf = b.field("/pro/connexion", "csrf").await;
+        let a = b
+            .post(
+                "/pro/connexion",
+                &[("csrf", &csrf), ("email", email), ("password", "mauvais")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // Claire verifies a service of hers: not a security event, no address kept.
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/services/{}/verifie", service.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert!(a.status.is_redirection(), "{}", a.status);
+    assert_eq!(app.last_event().await.action, "service.verify");
+    assert_eq!(app.last_event().await.ip, None);
+
+    let csv = claire.get(&format!("/pro/p/{pid}/journal.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("claire@example.org"), "{}", csv.body);
+    assert!(
+        csv.body.contains("192.0.2.10"),
+        "her own sign-ins keep her address"
+    );
+    for other in [
+        "omar@example.org",
+        "198.51.100.20",
+        "203.0.113.66",
+        "203.0.113.77",
+        "personne@example.org",
+    ] {
+        assert!(!csv.body.contains(other), "{other} in {}", csv.body);
+    }
+    let page = claire.get(&format!("/pro/p/{pid}/journal")).await;
+    assert!(!page.body.contains("omar@example.org") && !page.body.contains("198.51.100.20"));
+    // Omar's own partner sees his (and the failure on his account), not Claire's.
+    let theirs = omar.get(&format!("/pro/p/{qid}/journal.csv")).await;
+    assert!(theirs.body.contains("omar@example.org") && theirs.body.contains("198.51.100.20"));
+    assert!(theirs.body.contains("203.0.113.66"), "{}", theirs.body);
+    assert!(!theirs.body.contains("claire@example.org") && !theirs.body.contains("192.0.2.10"));
+
+    // Invited to Claire's partner but not yet joined, Omar is still not hers: the invitation
+    // names the address she typed, and nothing of his own events shows.
+    let csrf = claire.csrf().await;
+    let a = claire
+        .post(
+            &format!("/pro/p/{pid}/membres"),
+            &[
+                ("csrf", &csrf),
+                ("email", "omar@example.org"),
+                ("role", "professional"),
+            ],
+        )
+        .await;
+    assert!(
+        a.status.is_success() || a.status.is_redirection(),
+        "{}",
+        a.body
+    );
+    let csv = claire.get(&format!("/pro/p/{pid}/journal.csv")).await;
+    for other in ["198.51.100.20", "203.0.113.66", "203.0.113.77"] {
+        assert!(!csv.body.contains(other), "{other} in {}", csv.body);
+    }
+    let all = app.store.journal_page(0, 10_000).await.unwrap();
+    relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
+}
+
 #[tokio::test]
 async fn stale_services_are_listed_most_stale_first() {
     let app = ProApp::new().await;
@@ -1788,11 +2109,10 @@ async fn an_attacker_slows_but_cannot_lock_out_and_cannot_wear_down_the_second_f
     let mut attacker = app.browser_at("2001:db8:1:2:aaaa::1");
     let csrf = attacker.field("/pro/connexion", "csrf").await;
     let now = app.now();
-    let account = format!("account:{}", secret::hash_secret("claire@example.org"));
-    let from_attacker = format!(
-        "account-ip:{}",
-        secret::hash_secret("claire@example.org\n2001:db8:1:2::/64")
-    );
+    // The keys as the server makes them (salted, in this process).
+    let account = relais_auth::throttle::key("account", "claire@example.org");
+    let from_attacker =
+        relais_auth::throttle::key("account-ip", "claire@example.org\n2001:db8:1:2::/64");
     for _ in 0..12 {
         app.store
             .record_failure(

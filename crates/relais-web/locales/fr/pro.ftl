@@ -133,6 +133,7 @@ pro-service-email = E-mail du service
 pro-preview-button = Prévisualiser
 pro-save-button = Enregistrer
 pro-error-name = Le nom est obligatoire.
+pro-error-name-control = Le nom ne doit contenir ni retour à la ligne ni caractère invisible (caractère de contrôle).
 pro-error-hours = Horaires illisibles à partir du caractère { $position } (surligné sous le champ). Écrivez par exemple « Mo-Fr 09:00-12:00; Sa 10:00-12:00 » (jours Mo Tu We Th Fr Sa Su, heures sur 24 h avec deux-points, plages séparées par des virgules, règles par des points-virgules).
 pro-error-hours-too-long = Horaires trop longs : { $max } caractères au plus. Regroupez les jours qui ont les mêmes heures (« Mo-Fr 09:00-12:00 »).
 pro-error-hours-too-costly = Horaires trop complexes pour être affichés rapidement : trop de règles par mois, par semaine ou par date. Regroupez-les (« Jan-Mar Mo-Fr 09:00-12:00 ») ou indiquez-les dans « Fermetures exceptionnelles » ci-dessous.
@@ -156,7 +157,7 @@ pro-address-complement = Complément d’adresse
 pro-postcode = Code postal
 pro-postcode-help = Commune actuelle : { $place }. Un autre code postal de la Métropole change la commune.
 pro-website = Site web
-pro-error-website = Le site doit commencer par https:// ou http://.
+pro-error-website = Le site doit être une adresse complète en https:// ou http:// (ex. https://exemple.fr).
 pro-error-postcode = Code postal inconnu dans la Métropole du Grand Paris.
 # Membres
 pro-invite-heading = Inviter un membre

@@ -248,11 +248,13 @@ async fn structure_for(
     }
 }
 
-/// Reads one data·inclusion v1 service object with the importer, for `structure`.
+/// Reads one data·inclusion v1 service object with the importer's rules for a partner's own
+/// record (a position outside the metropolis refused), for `structure`, as of `today`.
 fn read_service(
     mut body: serde_json::Map<String, Value>,
     structure: &Structure,
     source_id: Option<&str>,
+    today: chrono::NaiveDate,
 ) -> Result<Service, ApiError> {
     body.insert("source".into(), Value::String(structure.source.clone()));
     body.insert(
@@ -264,8 +266,7 @@ fn read_service(
     }
     let doc = serde_json::to_vec(&Value::Array(vec![Value::Object(body)]))
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let today = chrono::Utc::now().date_naive();
-    match relais_exchange::parse_document_on("body", &doc, today) {
+    match relais_exchange::parse_own_document("body", &doc, today) {
         Ok(mut parsed) if parsed.services.len() == 1 => {
             let service = parsed.services.remove(0);
             refuse_unbounded_hours(&service)?;
@@ -300,6 +301,14 @@ fn refuse_unbounded_hours(service: &Service) -> Result<(), ApiError> {
         }
         _ => Ok(()),
     }
+}
+
+/// Today in Paris, by the state's clock (what `date_maj` and `date_suspension` are compared with).
+fn today(state: &AppState) -> chrono::NaiveDate {
+    state
+        .now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
 }
 
 fn body_object(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
@@ -366,7 +375,7 @@ async fn replace(
         );
     }
     let structure = structure_for(&state, caller.token.partner_id, &obj).await?;
-    let mut service = read_service(obj, &structure, Some(&stored.source_id))?;
+    let mut service = read_service(obj, &structure, Some(&stored.source_id), today(&state))?;
     if service.id != stored.id {
         // Another structure's source would give another id: a move between producers is
         // not an update.
@@ -402,7 +411,7 @@ async fn create(
         ));
     }
     let structure = structure_for(&state, caller.token.partner_id, &obj).await?;
-    let service = read_service(obj, &structure, None)?;
+    let service = read_service(obj, &structure, None, today(&state))?;
     let exists = state
         .store
         .get_service(service.id)

@@ -1,5 +1,6 @@
 //! `/a-propos`, `/accessibilite` (RGAA statement), `/confidentialite` (what is kept about
-//! visitors: nothing but the server log). Their text lives in the message files.
+//! visitors: nothing but the server log; for professionals, the security journal's addresses and
+//! the hashed throttling keys). Their text lives in the message files.
 
 use askama::Template;
 use axum::extract::OriginalUri;
@@ -90,6 +91,12 @@ pub async fn privacy(locale: Locale, OriginalUri(uri): OriginalUri) -> Response 
         &uri,
         "privacy",
         "privacy",
-        &[("nothing", 2), ("log", 2), ("cookie", 1), ("rights", 1)],
+        &[
+            ("nothing", 2),
+            ("log", 2),
+            ("cookie", 1),
+            ("pro", 2),
+            ("rights", 1),
+        ],
     )
 }

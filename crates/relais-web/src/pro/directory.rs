@@ -415,7 +415,7 @@ fn apply(tr: &Tr, f: &ServiceForm, base: &Service) -> (Service, Vec<FormError>, 
     };
     match Name::parse(&f.name) {
         Ok(n) => s.name = n,
-        Err(_) => err("name", tr.t("pro-error-name")),
+        Err(e) => err("name", tr.t(name_error(&e))),
     }
     s.description = f.description.trim().to_owned();
     let hours = f.hours.trim();
@@ -571,7 +571,7 @@ fn apply(tr: &Tr, f: &ServiceForm, base: &Service) -> (Service, Vec<FormError>, 
     };
     s.phone = non_empty(&f.phone);
     s.email = match non_empty(&f.email) {
-        Some(e) if relais_domain::accounts::Email::parse(&e).is_err() => {
+        Some(e) if relais_domain::text::ContactEmail::parse(&e).is_err() => {
             err("email", tr.t("pro-error-email"));
             None
         }
@@ -583,6 +583,14 @@ fn apply(tr: &Tr, f: &ServiceForm, base: &Service) -> (Service, Vec<FormError>, 
     }
     s.access_conditions = non_empty(&f.access_conditions);
     (s, errors, mark)
+}
+
+/// The message key of a refused name: a control character is not "the name is required".
+pub(super) fn name_error(e: &relais_domain::text::TextError) -> &'static str {
+    match e {
+        relais_domain::text::TextError::Control { .. } => "pro-error-name-control",
+        _ => "pro-error-name",
+    }
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -944,10 +952,10 @@ pub async fn create(
                 message: c.tr.t("pro-error-choice"),
             });
         }
-        if Name::parse(&form.name).is_err() {
+        if let Err(e) = Name::parse(&form.name) {
             errors.push(FormError {
                 field: "name".into(),
-                message: c.tr.t("pro-error-name"),
+                message: c.tr.t(name_error(&e)),
             });
         }
         let page = new_view(c, &me, &partner, &structures, &form, errors);

@@ -13,6 +13,9 @@ mod signin;
 mod structures;
 mod tokens;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
@@ -44,6 +47,41 @@ pub struct ProConfig {
     /// connection's peer is (a proxy's address would otherwise throttle everyone at once).
     pub behind_proxy: bool,
     pub mailer: Mailer,
+    /// How a throttled attempt waits before its answer (a sleep; tests record the delay).
+    pub pause: Pause,
+}
+
+/// Waits a throttling delay. Held in the settings so that tests can check the delays asked
+/// for without waiting for them.
+#[derive(Clone)]
+pub struct Pause(Arc<dyn Fn(Duration) -> BoxedWait + Send + Sync>);
+
+type BoxedWait = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+impl Pause {
+    /// Sleeps for the delay (what a server does).
+    pub fn sleep() -> Self {
+        Self(Arc::new(|d| Box::pin(tokio::time::sleep(d))))
+    }
+
+    /// Calls `f` with each delay instead of sleeping.
+    pub fn with(f: impl Fn(Duration) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(move |d| {
+            f(d);
+            Box::pin(std::future::ready(()))
+        }))
+    }
+
+    /// Waits `d`.
+    pub async fn wait(&self, d: Duration) {
+        (self.0)(d).await;
+    }
+}
+
+impl std::fmt::Debug for Pause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pause")
+    }
 }
 
 impl ProConfig {
@@ -55,6 +93,7 @@ impl ProConfig {
             public_url,
             mailer,
             behind_proxy: false,
+            pause: Pause::sleep(),
         }
     }
 

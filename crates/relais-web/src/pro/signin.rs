@@ -17,7 +17,7 @@ use relais_domain::accounts::{Email, MemberStatus};
 use relais_domain::journal::NewEvent;
 use relais_store::{LinkPurpose, LinkRefusal, Session, SessionStage, User};
 
-use super::locks::within_rate;
+use super::locks::{self, Reservation, within_rate};
 use super::session::{
     AnonCsrf, ClientIp, MaybeSession, NewSession, SignedIn, clear_session_cookie,
 };
@@ -44,18 +44,19 @@ fn store_error(locale: Locale, e: relais_store::StoreError) -> Response {
     internal_error(locale, &e.into())
 }
 
-/// The throttling key of an account: a hash, so that the failures table holds no address.
-/// Failures under it only slow sign-in down (anyone may type a victim's address).
+/// The throttling key of an account: a salted hash ([`throttle::key`]), so that the failures
+/// table holds no address. Failures under it only slow sign-in down (anyone may type a victim's
+/// address).
 fn account_key(email: &Email) -> String {
-    format!("account:{}", secret::hash_secret(email.as_str()))
+    throttle::key("account", email.as_str())
 }
 
 /// The key of an account tried from one address: refused from 10 failures in 15 minutes (an
 /// attacker locks out only themselves).
 fn account_ip_key(email: &Email, ip: &Option<String>) -> String {
-    format!(
-        "account-ip:{}",
-        secret::hash_secret(&format!("{}\n{}", email.as_str(), ip_group(ip)))
+    throttle::key(
+        "account-ip",
+        &format!("{}\n{}", email.as_str(), ip_group(ip)),
     )
 }
 
@@ -79,8 +80,9 @@ fn ip_group(ip: &Option<String>) -> String {
     }
 }
 
+/// The throttling key of an address (its group): salted and hashed, never the address itself.
 fn ip_key(ip: &Option<String>) -> String {
-    format!("ip:{}", ip_group(ip))
+    throttle::key("ip", &ip_group(ip))
 }
 
 /// One throttling key and how it is judged.
@@ -91,17 +93,23 @@ struct Key<'a> {
     slow_only: bool,
 }
 
-/// What the throttling rules say about the next attempt under these keys.
+/// What the throttling rules say about the next attempt under these keys; `under_way` (the
+/// attempts of `address` not yet settled) count as failures under that key.
 async fn throttle_for(
     state: &AppState,
     keys: &[Key<'_>],
+    address: Option<&str>,
+    under_way: &[chrono::DateTime<Utc>],
 ) -> Result<Throttle, relais_store::StoreError> {
     let now = state.now();
     let mut d = Throttle::Allow;
     for k in keys {
         let since = now
             - chrono::TimeDelta::from_std(k.rule.window).unwrap_or(chrono::TimeDelta::minutes(15));
-        let failures = state.store.failures_since(k.key, since).await?;
+        let mut failures = state.store.failures_since(k.key, since).await?;
+        if address == Some(k.key) {
+            failures.extend_from_slice(under_way);
+        }
         let mut one = throttle::decide(&failures, now, k.rule);
         if k.slow_only {
             one = throttle::slow_only(one);
@@ -112,20 +120,46 @@ async fn throttle_for(
 }
 
 /// Applies the throttling rules to the next attempt: waits the delay they ask for, or gives the
-/// answer to send when they refuse it (429).
+/// answer to send when they refuse it (429). For keys already serialised by a lock.
 async fn wait_or_refuse(
     state: &AppState,
     locale: Locale,
     uri: &Uri,
     keys: &[Key<'_>],
 ) -> Result<(), Response> {
-    match throttle_for(state, keys).await {
+    match throttle_for(state, keys, None, &[]).await {
         Ok(Throttle::Refuse { retry_after }) => Err(too_many(locale, uri, retry_after)),
         Ok(Throttle::Delay(d)) => {
-            tokio::time::sleep(d).await;
+            state.pro.pause.wait(d).await;
             Ok(())
         }
         Ok(Throttle::Allow) => Ok(()),
+        Err(e) => Err(store_error(locale, e)),
+    }
+}
+
+/// The same for an attempt from `address` (one of `keys`), whose attempts are not serialised:
+/// the attempt is judged and its place reserved in one step, before any password or code is
+/// checked, so that attempts at once are counted and delayed as if one after another. Settle
+/// the reservation with [`locks::settle`] when recording a failure.
+async fn reserve_or_refuse(
+    state: &AppState,
+    locale: Locale,
+    uri: &Uri,
+    keys: &[Key<'_>],
+    address: &str,
+) -> Result<Option<Reservation>, Response> {
+    let judged = locks::judge_and_reserve(address, state.now(), async |under_way| {
+        throttle_for(state, keys, Some(address), under_way).await
+    })
+    .await;
+    match judged {
+        Ok((Throttle::Refuse { retry_after }, _)) => Err(too_many(locale, uri, retry_after)),
+        Ok((Throttle::Delay(d), reservation)) => {
+            state.pro.pause.wait(d).await;
+            Ok(reservation)
+        }
+        Ok((Throttle::Allow, reservation)) => Ok(reservation),
         Err(e) => Err(store_error(locale, e)),
     }
 }
@@ -284,7 +318,7 @@ pub async fn sign_in(
     let ikey = ip_key(&ip);
     // One attempt at a time per account (on this node), so that the count below is exact.
     let _attempt = match &akey {
-        Some(k) => Some(super::locks::lock(k).await),
+        Some(k) => Some(locks::lock(k).await),
         None => None,
     };
     let mut keys = vec![Key {
@@ -304,9 +338,11 @@ pub async fn sign_in(
             slow_only: false,
         });
     }
-    if let Err(res) = wait_or_refuse(&state, locale, &uri, &keys).await {
-        return res;
-    }
+    // Attempts from one address run at once: each reserves its place before the password.
+    let reservation = match reserve_or_refuse(&state, locale, &uri, &keys, &ikey).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
     let user = match &email {
         Some(e) => match state.store.find_user_by_email(e).await {
             Ok(u) => u,
@@ -324,12 +360,18 @@ pub async fn sign_in(
         .as_ref()
         .map_or_else(|| "anonymous".to_owned(), |u| u.id.to_string());
     let Some(user) = user.filter(|_| ok) else {
-        let mut failed = vec![ikey];
+        let mut failed = vec![ikey.clone()];
         failed.extend(akey);
         failed.extend(aikey);
         let mut e = event(now, &actor, "auth.sign_in_failed", &ip);
         e.details = serde_json::json!({ "reason": "credentials" });
-        if let Err(e) = state.store.record_failure(&failed, now, e).await {
+        let recorded = locks::settle(
+            &ikey,
+            reservation,
+            state.store.record_failure(&failed, now, e),
+        )
+        .await;
+        if let Err(e) = recorded {
             return store_error(locale, e);
         }
         let c = ProChrome::anonymous(locale, &uri);
@@ -443,7 +485,7 @@ pub async fn code(
     let ikey = ip_key(&ip);
     let skey = format!("2fa-session:{}", s.id_hash);
     // One code at a time per person (on this node), so that the count below is exact.
-    let _attempt = super::locks::lock(&fkey).await;
+    let _attempt = locks::lock(&fkey).await;
     // A session that has had its share of wrong codes ends: the password again.
     match state.store.failures_since(&skey, s.created_at).await {
         Ok(f) if f.len() >= CODES_PER_SESSION => {
@@ -471,9 +513,10 @@ pub async fn code(
             slow_only: false,
         },
     ];
-    if let Err(res) = wait_or_refuse(&state, locale, &uri, &keys).await {
-        return res;
-    }
+    let reservation = match reserve_or_refuse(&state, locale, &uri, &keys, &ikey).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
     let now = state.now();
     let typed: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
     let factor = if typed.len() == 6 && typed.chars().all(|c| c.is_ascii_digit()) {
@@ -499,11 +542,15 @@ pub async fn code(
     let Some(factor) = factor else {
         let mut e = event(now, &user.id.to_string(), "auth.second_factor_failed", &ip);
         e.details = serde_json::json!({ "reason": "code" });
-        if let Err(e) = state
-            .store
-            .record_failure(&[fkey, ikey, skey], now, e)
-            .await
-        {
+        let recorded = locks::settle(
+            &ikey,
+            reservation,
+            state
+                .store
+                .record_failure(&[fkey, ikey.clone(), skey], now, e),
+        )
+        .await;
+        if let Err(e) = recorded {
             return store_error(locale, e);
         }
         let c = ProChrome::anonymous(locale, &uri);
@@ -822,7 +869,7 @@ pub async fn use_link(
         // and stays as it is (an invitation never replaces a password). Failures count like
         // sign-in failures from this address.
         let akey = account_ip_key(&user.email, &ip);
-        let _attempt = super::locks::lock(&akey).await;
+        let _attempt = locks::lock(&akey).await;
         let keys = [Key {
             key: &akey,
             rule: throttle::PER_ACCOUNT,
@@ -980,12 +1027,8 @@ pub async fn forgot(
     // mail-bombing, no flood of links. The answer is the same either way.
     let hour = std::time::Duration::from_secs(3600);
     let email = Email::parse(&form.email).ok().filter(|e| {
-        within_rate(&format!("reset-ip:{}", ip_group(&ip)), 10, hour)
-            && within_rate(
-                &format!("reset:{}", secret::hash_secret(e.as_str())),
-                3,
-                hour,
-            )
+        within_rate(&throttle::key("reset-ip", &ip_group(&ip)), 10, hour)
+            && within_rate(&throttle::key("reset", e.as_str()), 3, hour)
     });
     if let Some(email) = email {
         let state = state.clone();

@@ -8,9 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use relais_domain::access::Action;
-use relais_domain::accounts::Email;
 use relais_domain::geo::{Postcode, geography};
-use relais_domain::text::Name;
+use relais_domain::text::{ContactEmail, Name, WebLink};
 use relais_domain::{Structure, StructureId};
 use relais_store::Partner;
 
@@ -74,19 +73,19 @@ fn apply(tr: &Tr, f: &StructureForm, base: &Structure) -> Result<Structure, Vec<
     };
     match Name::parse(&f.name) {
         Ok(n) => s.name = n,
-        Err(_) => err("name", "pro-error-name"),
+        Err(e) => err("name", super::directory::name_error(&e)),
     }
     s.description = non_empty(&f.description);
     s.phone = non_empty(&f.phone);
     s.email = match non_empty(&f.email) {
-        Some(e) if Email::parse(&e).is_err() => {
+        Some(e) if ContactEmail::parse(&e).is_err() => {
             err("email", "pro-error-email");
             None
         }
         other => other,
     };
     s.website = match non_empty(&f.website) {
-        Some(w) if !(w.starts_with("https://") || w.starts_with("http://")) => {
+        Some(w) if WebLink::parse(&w).is_err() => {
             err("website", "pro-error-website");
             None
         }
