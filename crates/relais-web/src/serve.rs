@@ -108,7 +108,8 @@ pub async fn serve_until(
             () = &mut shutdown => break,
         };
         let Some(slot) = table.take(peer.ip(), limits.max_connections_per_ip) else {
-            tracing::debug!(ip = %peer.ip(), "too many connections from one address: closed");
+            // The address is personal data: counted, never logged.
+            tracing::debug!("too many connections from one address: closed");
             drop(stream);
             continue;
         };
