@@ -64,7 +64,11 @@ pub struct Member {
     pub email: Email,
     pub role: Role,
     pub status: MemberStatus,
+    /// When the membership was created (the invitation, or the bootstrap).
     pub since: DateTime<Utc>,
+    /// When the person joined (accepted the invitation; a first admin from the start): `None`
+    /// while only invited. The partner sees their partner-less events from then on only.
+    pub joined: Option<DateTime<Utc>>,
     /// Whether the user has set a password and enrolled a second factor.
     pub enrolled: bool,
 }
@@ -463,12 +467,12 @@ pub trait Accounts: Send + Sync {
     async fn append_event(&self, event: NewEvent) -> Result<Event, StoreError>;
 
     /// The events of `partner` — those whose `partner` is it, and those without a partner whose
-    /// actor is one of `members` (their sign-ins) — matching `filter`, newest first, at most
-    /// `limit`.
+    /// actor is one of `members` (their sign-ins…) at or after the instant paired with them (when
+    /// they joined it: [`Member::joined`]) — matching `filter`, newest first, at most `limit`.
     async fn journal_of(
         &self,
         partner: PartnerId,
-        members: &[UserId],
+        members: &[(UserId, DateTime<Utc>)],
         filter: &JournalFilter,
         limit: u32,
     ) -> Result<Vec<Event>, StoreError>;

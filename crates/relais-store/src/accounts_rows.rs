@@ -131,6 +131,7 @@ pub(crate) struct MemberRow {
     pub role: String,
     pub status: String,
     pub since: DateTime<Utc>,
+    pub joined_at: Option<DateTime<Utc>>,
     pub enrolled: i64,
 }
 
@@ -142,6 +143,7 @@ impl MemberRow {
             role: role(&self.role, Entity::Membership, self.user_id)?,
             status: status(&self.status, Entity::Membership, self.user_id)?,
             since: self.since,
+            joined: self.joined_at,
             enrolled: self.enrolled != 0,
         })
     }

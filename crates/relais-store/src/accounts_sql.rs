@@ -73,8 +73,9 @@ macro_rules! impl_accounts {
                 match membership {
                     None => {
                         sqlx::query(
-                            "INSERT INTO memberships (user_id, partner_id, role, status, created_at) \
-                             VALUES ($1, $2, 'admin', 'active', $3)",
+                            "INSERT INTO memberships \
+                             (user_id, partner_id, role, status, created_at, joined_at) \
+                             VALUES ($1, $2, 'admin', 'active', $3, $3)",
                         )
                         .bind(user.id.0)
                         .bind(partner.id.0)
@@ -275,6 +276,7 @@ macro_rules! impl_accounts {
                 use $crate::accounts_rows::*;
                 let rows: Vec<MemberRow> = sqlx::query_as(
                     "SELECT m.user_id, u.email, m.role, m.status, m.created_at AS since, \
+                     m.joined_at, \
                      CAST(CASE WHEN u.password_hash IS NOT NULL AND u.totp_secret IS NOT NULL \
                      THEN 1 ELSE 0 END AS BIGINT) AS enrolled \
                      FROM memberships m JOIN users u ON u.id = m.user_id \
@@ -354,10 +356,15 @@ macro_rules! impl_accounts {
                 if let Err(refusal) = check_member(&mut tx, partner, user, leaves_admin).await? {
                     return Ok(Err(refusal));
                 }
+                // Made active, a membership has begun if it had not (the store lets an invitation
+                // be activated so; the pages refuse it).
                 sqlx::query(
-                    "UPDATE memberships SET status = $1 WHERE user_id = $2 AND partner_id = $3",
+                    "UPDATE memberships SET status = $1, joined_at = CASE WHEN $1 = 'active' \
+                     THEN COALESCE(joined_at, $2) ELSE joined_at END \
+                     WHERE user_id = $3 AND partner_id = $4",
                 )
                 .bind(status.as_str())
+                .bind(event.at)
                 .bind(user.0)
                 .bind(partner.0)
                 .execute(&mut *tx)
@@ -490,9 +497,10 @@ macro_rules! impl_accounts {
                     .await?;
                 if let Some(partner) = partner {
                     sqlx::query(
-                        "UPDATE memberships SET status = 'active' WHERE user_id = $1 \
-                         AND partner_id = $2 AND status = 'invited'",
+                        "UPDATE memberships SET status = 'active', joined_at = $1 \
+                         WHERE user_id = $2 AND partner_id = $3 AND status = 'invited'",
                     )
+                    .bind(now)
                     .bind(user)
                     .bind(partner)
                     .execute(&mut *tx)
@@ -922,7 +930,7 @@ macro_rules! impl_accounts {
             async fn journal_of(
                 &self,
                 partner: relais_domain::accounts::PartnerId,
-                members: &[relais_domain::accounts::UserId],
+                members: &[(relais_domain::accounts::UserId, chrono::DateTime<chrono::Utc>)],
                 filter: &$crate::accounts::JournalFilter,
                 limit: u32,
             ) -> Result<Vec<relais_domain::journal::Event>, $crate::StoreError> {
@@ -1045,6 +1053,7 @@ macro_rules! impl_accounts {
 
 pub(crate) use impl_accounts;
 
+use chrono::{DateTime, Utc};
 use relais_domain::accounts::{PartnerId, UserId};
 
 use crate::accounts::JournalFilter;
@@ -1057,20 +1066,31 @@ pub(crate) struct JournalQuery {
 }
 
 impl JournalQuery {
-    pub fn new(partner: PartnerId, members: &[UserId], filter: &JournalFilter) -> Self {
+    pub fn new(
+        partner: PartnerId,
+        members: &[(UserId, DateTime<Utc>)],
+        filter: &JournalFilter,
+    ) -> Self {
+        // `at` is the hashed RFC 3339 text (microseconds, `Z`): fixed width, so text order is
+        // time order.
+        let stamp = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut texts = vec![partner.to_string()];
         let mut sql = format!(
             "SELECT {} FROM journal WHERE (partner = $1",
             crate::journal::COLUMNS
         );
         if !members.is_empty() {
-            sql.push_str(" OR (partner IS NULL AND actor IN (");
-            for (i, m) in members.iter().enumerate() {
+            // A member's own events only from the moment they joined: not the history they
+            // bring from another partner.
+            sql.push_str(" OR (partner IS NULL AND (");
+            for (i, (m, since)) in members.iter().enumerate() {
                 if i > 0 {
-                    sql.push_str(", ");
+                    sql.push_str(" OR ");
                 }
                 texts.push(m.to_string());
-                sql.push_str(&format!("${}", texts.len()));
+                texts.push(stamp(since));
+                let n = texts.len();
+                sql.push_str(&format!("(actor = ${} AND at >= ${n})", n - 1));
             }
             sql.push_str("))");
         }
@@ -1084,11 +1104,6 @@ impl JournalQuery {
             let n = texts.len();
             sql.push_str(&format!(" AND substr(action, 1, length(${n})) = ${n}"));
         }
-        // `at` is the hashed RFC 3339 text (microseconds, `Z`): fixed width, so text order is
-        // time order.
-        let stamp = |t: &chrono::DateTime<chrono::Utc>| {
-            t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-        };
         if let Some(from) = &filter.from {
             texts.push(stamp(from));
             sql.push_str(&format!(" AND at >= ${}", texts.len()));

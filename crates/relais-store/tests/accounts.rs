@@ -1104,7 +1104,7 @@ async fn journal_of_a_partner_has_its_events_and_its_members_sign_ins() {
     let bootstrap_seq = 1; // Alice's bootstrap names the partner.
     assert_eq!(
         seqs(
-            st.journal_of(partner, &[alice], &all, 100)
+            st.journal_of(partner, &[(alice, t(0))], &all, 100)
                 .await
                 .expect("j")
         ),
@@ -1116,14 +1116,18 @@ async fn journal_of_a_partner_has_its_events_and_its_members_sign_ins() {
         [e3.seq, e1.seq, bootstrap_seq]
     );
     assert_eq!(
-        seqs(st.journal_of(partner, &[alice], &all, 2).await.expect("j")),
+        seqs(
+            st.journal_of(partner, &[(alice, t(0))], &all, 2)
+                .await
+                .expect("j")
+        ),
         [e3.seq, e2.seq]
     );
     assert_eq!(
         seqs(
             st.journal_of(
                 partner,
-                &[alice],
+                &[(alice, t(0))],
                 &JournalFilter {
                     actor: Some(a.clone()),
                     ..all.clone()
@@ -1139,7 +1143,7 @@ async fn journal_of_a_partner_has_its_events_and_its_members_sign_ins() {
         seqs(
             st.journal_of(
                 partner,
-                &[alice],
+                &[(alice, t(0))],
                 &JournalFilter {
                     action_prefix: Some("service.".into()),
                     ..all.clone()
@@ -1155,7 +1159,7 @@ async fn journal_of_a_partner_has_its_events_and_its_members_sign_ins() {
         seqs(
             st.journal_of(
                 partner,
-                &[alice],
+                &[(alice, t(0))],
                 &JournalFilter {
                     from: Some(t(200)),
                     until: Some(t(300)),
@@ -1172,7 +1176,7 @@ async fn journal_of_a_partner_has_its_events_and_its_members_sign_ins() {
         seqs(
             st.journal_of(
                 partner,
-                &[alice],
+                &[(alice, t(0))],
                 &JournalFilter {
                     before_seq: Some(e3.seq),
                     ..all.clone()
@@ -1186,9 +1190,99 @@ async fn journal_of_a_partner_has_its_events_and_its_members_sign_ins() {
     );
     assert_eq!(e1.event.at, t(100));
     let read = st
-        .journal_of(partner, &[alice], &all, 100)
+        .journal_of(partner, &[(alice, t(0))], &all, 100)
         .await
         .expect("j");
     assert_eq!(read[2], e1, "events read back as appended");
+    assert_chain_sound(&st).await;
+}
+
+/// Issue 9, item 9: someone who joins a partner from another one brings no history with them —
+/// the new partner sees their partner-less events (sign-ins, with their address) from the moment
+/// they joined only, not while they were merely invited; the first partner still sees them all.
+#[tokio::test]
+async fn a_partner_sees_a_members_own_events_only_from_when_they_joined() {
+    let (_db, st) = fresh().await;
+    let (first, alice) = bootstrap(&st, "alice@example.fr", "Maison de justice", "h1").await;
+    let (second, _zoe) = bootstrap(&st, "zoe@example.fr", "Autre", "h2").await;
+    let a = alice.to_string();
+    let sign_in = |at: i64, ip: &str| {
+        let mut e = ev_by(&a, "auth.sign_in", t(at));
+        e.ip = Some(ip.to_owned());
+        e
+    };
+    let before = st
+        .append_event(sign_in(100, "192.0.2.1"))
+        .await
+        .expect("append");
+    st.invite_member(
+        second,
+        &email("alice@example.fr"),
+        Role::Professional,
+        new_link("invite-alice", LinkPurpose::Invite, t(3600)),
+        ev_by("cli", "member.invite", t(200)),
+    )
+    .await
+    .expect("store")
+    .expect("invited");
+    let invited = st
+        .append_event(sign_in(250, "192.0.2.2"))
+        .await
+        .expect("append");
+    st.use_link(
+        "invite-alice",
+        LinkPurpose::Invite,
+        t(300),
+        "$argon2id$x",
+        ev_by(&a, "member.joined", t(300)),
+    )
+    .await
+    .expect("store")
+    .expect("used");
+    let after = st
+        .append_event(sign_in(400, "192.0.2.3"))
+        .await
+        .expect("append");
+
+    // Who the store says joined when.
+    let joined = |members: Vec<relais_store::Member>| -> Vec<(UserId, DateTime<Utc>)> {
+        members
+            .into_iter()
+            .filter(|m| m.status == MemberStatus::Active)
+            .filter_map(|m| Some((m.user_id, m.joined?)))
+            .collect()
+    };
+    let in_first = joined(st.members_of(first).await.expect("members"));
+    let in_second = joined(st.members_of(second).await.expect("members"));
+    assert_eq!(
+        in_first,
+        [(alice, t(0))],
+        "a first admin joins when bootstrapped"
+    );
+    assert!(in_second.contains(&(alice, t(300))), "{in_second:?}");
+
+    let all = JournalFilter::default();
+    let own = |events: Vec<relais_domain::journal::Event>| -> Vec<i64> {
+        events
+            .into_iter()
+            .filter(|e| e.event.partner.is_none())
+            .map(|e| e.seq)
+            .collect()
+    };
+    let theirs = st
+        .journal_of(second, &in_second, &all, 100)
+        .await
+        .expect("j");
+    assert_eq!(own(theirs.clone()), [after.seq]);
+    assert!(
+        theirs
+            .iter()
+            .all(|e| !matches!(e.event.ip.as_deref(), Some("192.0.2.1" | "192.0.2.2"))),
+        "{theirs:?}"
+    );
+    assert_eq!(
+        own(st.journal_of(first, &in_first, &all, 100).await.expect("j")),
+        [after.seq, invited.seq, before.seq]
+    );
     assert_chain_sound(&st).await;
 }

@@ -1994,6 +1994,47 @@ async fn a_partners_csv_never_shows_another_partners_member_email_or_address() {
     for other in ["198.51.100.20", "203.0.113.66", "203.0.113.77"] {
         assert!(!csv.body.contains(other), "{other} in {}", csv.body);
     }
+
+    // Once he has joined, his sign-ins from then on show to Claire, with their address; what he
+    // did before, as a member of his partner only, never does.
+    app.advance(TimeDelta::seconds(60));
+    let invite = app.outbox_links().pop().expect("invitation");
+    let mut b = app.browser_at("198.51.100.21");
+    let csrf = b.field(&invite, "csrf").await;
+    let ok = b
+        .post(&invite, &[("csrf", &csrf), ("password", PASSWORD)])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(app.last_event().await.action, "member.joined");
+    app.advance(TimeDelta::seconds(60));
+    let mut later = app.browser_at("198.51.100.99");
+    let a = later
+        .sign_in("omar@example.org", PASSWORD, &omar_secret)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(app.last_event().await.ip.as_deref(), Some("198.51.100.99"));
+    let csv = claire.get(&format!("/pro/p/{pid}/journal.csv")).await;
+    assert!(csv.body.contains("198.51.100.99"), "{}", csv.body);
+    for before in ["198.51.100.20", "203.0.113.66", "203.0.113.77"] {
+        assert!(!csv.body.contains(before), "{before} in {}", csv.body);
+    }
+    // Nor does the page: one sign-in of his (the one after joining), no failure.
+    let page = claire
+        .get(&format!("/pro/p/{pid}/journal?action=auth."))
+        .await;
+    let rows = page.body.split("<tbody>").nth(1).unwrap_or_default();
+    assert_eq!(
+        rows.matches("<td>omar@example.org</td><td><code>auth.sign_in</code>")
+            .count(),
+        1,
+        "{rows}"
+    );
+    assert!(!rows.contains("auth.sign_in_failed"), "{rows}");
+    // His first partner still sees all of it (joining signed him out elsewhere: his new session).
+    let theirs = later.get(&format!("/pro/p/{qid}/journal.csv")).await;
+    for ip in ["198.51.100.20", "203.0.113.66", "198.51.100.99"] {
+        assert!(theirs.body.contains(ip), "{ip} not in {}", theirs.body);
+    }
     let all = app.store.journal_page(0, 10_000).await.unwrap();
     relais_domain::journal::verify(all.iter().cloned(), None).expect("chain");
 }

@@ -142,13 +142,19 @@ async fn load(
     Ok((members, people))
 }
 
-/// The members whose own events (sign-ins…) the partner sees: the active ones only — not a
-/// person merely invited, who may belong to another partner (their history is not this one's).
-fn active_ids(members: &[Member]) -> Vec<relais_domain::accounts::UserId> {
+/// The members whose own events (sign-ins…) the partner sees, each from the moment they joined:
+/// the active ones only — not a person merely invited, who may belong to another partner — and
+/// none of what they did before joining (their history is not this one's).
+fn active_ids(
+    members: &[Member],
+) -> Vec<(
+    relais_domain::accounts::UserId,
+    chrono::DateTime<chrono::Utc>,
+)> {
     members
         .iter()
         .filter(|m| m.status == relais_domain::accounts::MemberStatus::Active)
-        .map(|m| m.user_id)
+        .filter_map(|m| Some((m.user_id, m.joined?)))
         .collect()
 }
 
