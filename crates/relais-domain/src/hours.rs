@@ -195,30 +195,26 @@ fn compiled_bytes(raw: &str) -> usize {
 /// state-less comment rules already turned `unknown`.
 struct Compiled {
     segments: Vec<Engine>,
-    /// Rules of each segment: the work of computing one day's schedule with it.
-    rules: Vec<u32>,
+    /// Rules of all segments: the work of computing one day's schedule.
+    day_cost: u32,
     /// Whether every rule selects days by weekday and holiday alone (see the module doc).
     by_kind_of_day: bool,
 }
 
 impl Compiled {
     fn new(segments: Vec<Engine>) -> Self {
-        let rules = segments
+        let day_cost = segments
             .iter()
             .map(|e| e.get_expression().rules.len().max(1) as u32)
-            .collect();
+            .sum();
         let by_kind_of_day = segments
             .iter()
             .all(|e| e.get_expression().rules.iter().all(selects_by_kind_of_day));
         Self {
             segments,
-            rules,
+            day_cost,
             by_kind_of_day,
         }
-    }
-
-    fn day_cost(&self) -> u32 {
-        self.rules.iter().sum()
     }
 }
 
@@ -350,7 +346,7 @@ impl OpeningHours {
         } else {
             WALK_DAYS_MAX
         };
-        WALK_DAYS_MAX.saturating_add(schedules.saturating_mul(c.day_cost()))
+        WALK_DAYS_MAX.saturating_add(schedules.saturating_mul(c.day_cost))
     }
 }
 
@@ -740,16 +736,20 @@ impl Timetable {
         if self.closure_on(date).is_some() {
             return whole(Status::Closed);
         }
-        let Some((first, rest)) = self.engines.split_first() else {
-            return whole(Status::Unknown);
-        };
+        self.schedule(date)
+            .unwrap_or_else(|| whole(Status::Unknown))
+    }
+
+    /// The day's schedule from the hours alone (no closure), `None` without hours.
+    fn schedule(&self, date: NaiveDate) -> Option<Vec<Span>> {
+        let (first, rest) = self.engines.split_first()?;
         let mut spans = engine_spans(first, date);
         for fallback in rest {
             if spans.iter().any(|s| s.status == Status::Closed) {
                 spans = overlay_closed(spans, &engine_spans(fallback, date));
             }
         }
-        spans
+        Some(spans)
     }
 
     /// The schedule of one local day, closures applied, as spans covering `[00:00, 24:00)`,
@@ -781,18 +781,18 @@ impl Timetable {
                 + usize::from(holiday_before)
         });
         let Some(key) = key else {
-            if !work.charge(compiled.day_cost()) {
+            if !work.charge(compiled.day_cost) {
                 return None;
             }
-            *owned = self.local_spans(date);
+            *owned = self.schedule(date).unwrap_or_default();
             return Some((owned, holiday));
         };
         let slot = &mut kinds[key];
         if slot.is_none() {
-            if !work.charge(compiled.day_cost()) {
+            if !work.charge(compiled.day_cost) {
                 return None;
             }
-            *slot = Some(self.local_spans(date));
+            *slot = Some(self.schedule(date).unwrap_or_default());
         }
         slot.as_deref().map(|spans| (spans, holiday))
     }
@@ -1444,7 +1444,7 @@ mod tests {
         for expr in probe_expressions() {
             let hours = oh(&expr);
             assert!(expr.chars().count() <= MAX_HOURS_CHARS);
-            let rules = hours.compiled.day_cost();
+            let rules = hours.compiled.day_cost;
             let t = Timetable::new(Some(hours.clone()), HolidayZone::Metropole, Vec::new());
             let mut work = Work::budget();
             let outlook = t.outlook(at, &mut work);
@@ -1538,7 +1538,7 @@ mod tests {
             raw: Arc::clone(&h.raw),
             compiled: Arc::new(Compiled {
                 segments: h.compiled.segments.clone(),
-                rules: h.compiled.rules.clone(),
+                day_cost: h.compiled.day_cost,
                 by_kind_of_day: false,
             }),
         });

@@ -163,17 +163,22 @@ impl HoursView {
     /// The same, evaluated (bounded by the budget of each call) where the index cannot answer:
     /// a service not indexed yet, or a window not moved to a new day yet.
     pub fn evaluate(t: &Timetable, at: DateTime<Utc>) -> Self {
-        let today = at.with_timezone(&Paris).date_naive();
         let (status, next_change) = t.status_and_next_change(at);
         Self {
             status,
             next_change,
             next_status: next_change.map(|n| t.status_at(n)),
-            week: (0..WEEK_DAYS)
-                .map(|i| t.day(today + Duration::days(i)))
-                .collect(),
+            week: week_from(t, at),
         }
     }
+}
+
+/// [`WEEK_DAYS`] days of a timetable from `at`'s local day.
+fn week_from(t: &Timetable, at: DateTime<Utc>) -> Arc<[Day]> {
+    let first = at.with_timezone(&Paris).date_naive();
+    (0..WEEK_DAYS)
+        .map(|i| t.day(first + Duration::days(i)))
+        .collect()
 }
 
 /// The index. Not internally synchronised: the web layer holds it behind a lock.
@@ -564,12 +569,9 @@ impl Index {
         }
         let live = Cell::new(Work::new(0));
         let next_change = self.next_change(d, at, &live);
-        let week = d.week.get_or_init(|| {
-            let first = self.window_start.with_timezone(&Paris).date_naive();
-            (0..WEEK_DAYS)
-                .map(|i| d.timetable.day(first + Duration::days(i)))
-                .collect()
-        });
+        let week = d
+            .week
+            .get_or_init(|| week_from(&d.timetable, self.window_start));
         Some(HoursView {
             status: self.status_at(d, at, &live),
             next_change,

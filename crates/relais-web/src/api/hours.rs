@@ -13,16 +13,13 @@ use tokio::sync::Semaphore;
 use relais_domain::calendar::{HolidayZone, public_holidays};
 use relais_domain::geo::InseeCode;
 use relais_domain::hours::{
-    EVALUATION_BUDGET, HoursErrorKind, MAX_HOURS_CHARS, OpeningHours, Status, Timetable, Work,
+    EVALUATION_BUDGET, HoursErrorKind, OpeningHours, Status, Timetable, Work,
 };
 
 use crate::error::{ApiError, FieldError};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::views::paris_rfc3339;
-
-/// Longest expression accepted, in characters.
-pub const MAX_EXPRESSION_CHARS: usize = MAX_HOURS_CHARS;
 
 /// How long an evaluation may take before the answer says `unknown`: the budget keeps it far
 /// below (milliseconds), this is the guard should a case escape it.
